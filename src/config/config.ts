@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every variable the hub reads, with its default. `.env.example` lists the same names. */
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: int(0, 65535).default(4000),
+    DATA_DIR: z.string().min(1).default('.data'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATABASE_POOL_MAX: int(1, 100).default(10),
+    SEED_DEMO_ON_EMPTY: bool.default(true),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    OIDC_JWKS_URL: z.url().optional(),
+    OIDC_ISSUER: z.string().min(1).optional(),
+    OIDC_AUDIENCE: z.string().min(1).optional(),
+    OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+    OIDC_UNITS_CLAIM: z.string().min(1).default('units'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEFAULT_LOCALE: z.enum(['tr', 'en']).default('tr'),
+    GRAPHQL_MAX_DEPTH: int(2, 50).default(10),
+    GRAPHQL_MAX_ALIASES: int(1, 1000).default(30),
+    GRAPHQL_MAX_COST: int(10, 1_000_000).default(5000),
+    GRAPHQL_MAX_TOKENS: int(100, 1_000_000).default(5000),
+    GRAPHQL_MAX_PAGE_SIZE: int(1, 1000).default(100),
+    HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb').default('100kb'),
+    GRAPHIQL: bool.optional(),
+    EXPOSE_SQL_COUNT: bool.optional(),
+    EVENT_BUS: z.enum(['auto', 'memory', 'postgres', 'redis']).default('auto'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    OUTBOX_POLL_MS: int(50, 60_000).default(1000),
+    OUTBOX_RETENTION_DAYS: int(1, 3650).default(30),
+    JOBS_ENABLED: bool.default(true),
+    JOBS_POLL_MS: int(50, 60_000).default(1000),
+    JOBS_CONCURRENCY: int(1, 64).default(4),
+    SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+    CORS_ORIGINS: z.string().default(''),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.OIDC_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'production needs JWT_SECRET or OIDC_JWKS_URL (no development secret is generated in production)',
+      });
+    }
+    if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a PostgreSQL DATABASE_URL' });
+    }
+    if (c.EVENT_BUS === 'redis' && !c.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'EVENT_BUS=redis needs REDIS_URL' });
+    }
+    if (c.EVENT_BUS === 'postgres' && !c.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EVENT_BUS'],
+        message: 'postgres needs DATABASE_URL: the embedded database cannot carry LISTEN/NOTIFY between connections',
+      });
+    }
+  });
+
+type Raw = z.output<typeof schema>;
+
+export interface Config {
+  env: Raw['NODE_ENV'];
+  production: boolean;
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  databasePoolMax: number;
+  seedDemoOnEmpty: boolean;
+  auth: {
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    rolesClaim: string;
+    unitsClaim: string;
+  };
+  logLevel: Raw['LOG_LEVEL'];
+  defaultLocale: Raw['DEFAULT_LOCALE'];
+  graphql: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxTokens: number;
+    maxPageSize: number;
+    bodyLimit: string;
+    graphiql: boolean;
+    exposeSqlCount: boolean;
+    /** Stack traces and internal messages reach clients only outside production. */
+    exposeErrorDetails: boolean;
+  };
+  events: { bus: 'memory' | 'postgres' | 'redis'; redisUrl?: string; pollMs: number; retentionDays: number };
+  jobs: { enabled: boolean; pollMs: number; concurrency: number };
+  shutdownTimeoutMs: number;
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` (if present) under the variables already set, validates, and returns a typed configuration. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const fromFile = existsSync(path.join(cwd, '.env')) ? parseDotenv(readFileSync(path.join(cwd, '.env'))) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile, ...env };
+  // An empty variable means "not set", as in most deployment tools.
+  for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const bus =
+    c.EVENT_BUS !== 'auto' ? c.EVENT_BUS : c.REDIS_URL ? 'redis' : c.DATABASE_URL ? 'postgres' : 'memory';
+  return {
+    env: c.NODE_ENV,
+    production: c.NODE_ENV === 'production',
+    host: c.HOST,
+    port: c.PORT,
+    dataDir: path.resolve(cwd, c.DATA_DIR),
+    databaseUrl: c.DATABASE_URL,
+    databasePoolMax: c.DATABASE_POOL_MAX,
+    seedDemoOnEmpty: c.SEED_DEMO_ON_EMPTY,
+    auth: {
+      jwtSecret: c.JWT_SECRET,
+      jwksUrl: c.OIDC_JWKS_URL,
+      issuer: c.OIDC_ISSUER,
+      audience: c.OIDC_AUDIENCE,
+      rolesClaim: c.OIDC_ROLES_CLAIM,
+      unitsClaim: c.OIDC_UNITS_CLAIM,
+    },
+    logLevel: c.LOG_LEVEL,
+    defaultLocale: c.DEFAULT_LOCALE,
+    graphql: {
+      maxDepth: c.GRAPHQL_MAX_DEPTH,
+      maxAliases: c.GRAPHQL_MAX_ALIASES,
+      maxCost: c.GRAPHQL_MAX_COST,
+      maxTokens: c.GRAPHQL_MAX_TOKENS,
+      maxPageSize: c.GRAPHQL_MAX_PAGE_SIZE,
+      bodyLimit: c.HTTP_BODY_LIMIT,
+      graphiql: c.GRAPHIQL ?? true,
+      exposeSqlCount: c.EXPOSE_SQL_COUNT ?? c.NODE_ENV !== 'production',
+      exposeErrorDetails: c.NODE_ENV === 'development',
+    },
+    events: { bus, redisUrl: c.REDIS_URL, pollMs: c.OUTBOX_POLL_MS, retentionDays: c.OUTBOX_RETENTION_DAYS },
+    jobs: { enabled: c.JOBS_ENABLED, pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY },
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

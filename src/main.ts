@@ -1,0 +1,188 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config/config';
+import { hubSchema, openOrm, prepareDatabase, startHub } from './hub';
+import { findAccountForToken } from './modules/accounts/account.service';
+import { databaseIsEmpty, seedDemo } from './modules';
+import { ROLES, type Role } from './platform/auth/viewer';
+import { signDevelopmentToken } from './platform/auth/tokens';
+import { migrate } from './platform/db/orm';
+import { writeSchemaFile } from './platform/graphql/schema';
+import { createLogger, type Logger } from './platform/logging/logger';
+
+const USAGE = `Usage: node dist/main.js <command> [options]   (npm run <command> -- [options])
+
+Commands:
+  start                  run the hub (HTTP and WebSocket on PORT, default 4000)
+  migrate                apply pending database migrations
+  seed                   load the demo data into an empty database
+  token                  print a development token:
+                           --role ROLE      APPLICANT | COORDINATOR | STAFF | ADMIN (uses that demo user)
+                           --user EMAIL     a demo user by e-mail
+                           --sub SUBJECT    any subject (no demo user needed)
+                           --unit CODE|ID   a unit the token is scoped to (repeatable; coordinators)
+                           --expires 12h    lifetime
+  schema                 write schema.graphql from the code
+  migration:create       write a new migration for entity changes (development)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 78; // EX_CONFIG
+    }
+    throw e;
+  }
+  const log = createLogger(config);
+  switch (command) {
+    case 'start':
+      return start(config, log);
+    case 'migrate':
+      return withDatabase(config, log, async (orm) => {
+        const applied = await migrate(orm);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      });
+    case 'seed':
+      return withDatabase(config, log, async (orm) => {
+        await migrate(orm);
+        if (!(await databaseIsEmpty(orm.em.fork()))) {
+          console.log('The database already holds data; the demo seed only loads into an empty database.');
+          return;
+        }
+        await seedDemo(orm.em.fork());
+        console.log('Demo data loaded.');
+      });
+    case 'token':
+      return token(config, log, rest);
+    case 'schema': {
+      const file = writeSchemaFile(await hubSchema());
+      console.log(`Wrote ${file}`);
+      return 0;
+    }
+    case 'migration:create':
+      return withDatabase(config, log, async (orm) => {
+        const result = await orm.getMigrator().createMigration();
+        console.log(result.fileName ? `Wrote src/migrations/${result.fileName}; add it to src/migrations/index.ts` : 'No changes.');
+      });
+    default:
+      console.error(`Unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function start(config: Config, log: Logger): Promise<number> {
+  const hub = await startHub(config, log);
+  console.log(`\n  IRO Hub: ${hub.url}  (GraphiQL in a browser, graphql-ws on the same URL)\n`);
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down: finishing in-flight operations');
+      const force = setTimeout(() => {
+        log.error('shutdown took too long; exiting');
+        resolve(1);
+      }, config.shutdownTimeoutMs + 5000).unref();
+      hub.close().then(
+        () => {
+          clearTimeout(force);
+          log.info('stopped');
+          resolve(0);
+        },
+        (e: unknown) => {
+          log.error({ err: e }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+async function withDatabase(config: Config, log: Logger, task: (orm: Awaited<ReturnType<typeof openOrm>>['orm']) => Promise<void>) {
+  const { orm, db } = await openOrm(config, log, 'task');
+  try {
+    await task(orm);
+    return 0;
+  } finally {
+    await orm.close();
+    await db.close();
+  }
+}
+
+async function token(config: Config, log: Logger, args: string[]): Promise<number> {
+  if (config.production) {
+    console.error('Refusing to issue a development token in production (NODE_ENV=production).');
+    return 1;
+  }
+  const { values } = parseArgs({
+    args,
+    options: {
+      role: { type: 'string', multiple: true },
+      user: { type: 'string' },
+      sub: { type: 'string' },
+      unit: { type: 'string', multiple: true },
+      expires: { type: 'string', default: '12h' },
+    },
+  });
+  const roles = (values.role ?? []).map((r) => r.toUpperCase());
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length) {
+    console.error(`Unknown role ${unknown.join(', ')}; use one of ${ROLES.join(', ')}`);
+    return 2;
+  }
+  if (!values.sub && !values.user && roles.length === 0) {
+    console.error('Say who the token is for: --role ROLE, --user EMAIL or --sub SUBJECT (see npm run token -- --help)');
+    return 2;
+  }
+  const uuid = /^[0-9a-f-]{36}$/i;
+  const unitArgs = values.unit ?? [];
+  const needsDatabase = !values.sub || unitArgs.some((u) => !uuid.test(u));
+  let subject = values.sub;
+  let tokenRoles = roles as Role[];
+  let units = unitArgs.filter((u) => uuid.test(u));
+  let name: string | undefined;
+  if (needsDatabase) {
+    const status = await withDatabase(config, log, async (orm) => {
+      await prepareDatabase(orm, config, log);
+      const em = orm.em.fork();
+      if (!subject) {
+        const account = await findAccountForToken(em, { email: values.user, role: roles[0] });
+        if (!account) throw new Error(values.user ? `No user with e-mail ${values.user}` : `No demo user has the role ${roles[0]}`);
+        subject = account.subject;
+        name = account.displayName;
+        if (tokenRoles.length === 0) tokenRoles = account.roles;
+        if (unitArgs.length === 0) units = account.unitIds;
+      }
+      const codes = unitArgs.filter((u) => !uuid.test(u));
+      if (codes.length) {
+        const rows = await em.getConnection().execute<{ id: string; code: string }[]>(
+          `select u.id::text as id, u.code from organisational_unit u join institution i on i.id = u.institution_id
+            where i.is_home and u.code = any(?::text[])`,
+          [`{${codes.map((c) => `"${c}"`).join(',')}}`],
+        );
+        const missing = codes.filter((c) => !rows.some((r) => r.code === c));
+        if (missing.length) throw new Error(`Unknown unit code(s): ${missing.join(', ')}`);
+        units.push(...rows.map((r) => r.id));
+      }
+    });
+    if (status !== 0) return status;
+  }
+  const jwt = await signDevelopmentToken(config, { sub: subject!, roles: tokenRoles, units, name, expiresIn: values.expires });
+  process.stdout.write(`${jwt}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);

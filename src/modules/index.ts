@@ -1,0 +1,39 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { NonEmptyArray } from 'type-graphql';
+import { registerNodeType } from '../platform/graphql/node';
+import { seedAccounts, type UserSeed } from './accounts/account.seed';
+import { UserAccount } from './accounts/user-account.entity';
+import { ViewerResolver } from './accounts/viewer.resolver';
+import { Institution } from './institutions/institution.entity';
+import { InstitutionResolver } from './institutions/institution.resolver';
+import { seedHomeInstitution, type HomeInstitutionSeed } from './institutions/institution.seed';
+import { getInstitution, INSTITUTION_TYPE } from './institutions/institution.service';
+import { OrganisationalUnit } from './institutions/organisational-unit.entity';
+import { OrganisationalUnitResolver } from './institutions/organisational-unit.resolver';
+import { getUnit, UNIT_TYPE } from './institutions/organisational-unit.service';
+
+/** Every feature module's entities and resolvers; the platform knows modules only through this list. */
+export const moduleEntities = [Institution, OrganisationalUnit, UserAccount];
+
+export const moduleResolvers: NonEmptyArray<Function> = [InstitutionResolver, OrganisationalUnitResolver, ViewerResolver];
+
+registerNodeType(INSTITUTION_TYPE, (ctx, id) => getInstitution(ctx, id));
+registerNodeType(UNIT_TYPE, (ctx, id) => getUnit(ctx, id, true));
+
+export const SEEDS_DIR = path.resolve(__dirname, '../../seeds');
+
+/** The demo data set, loaded into an empty database in one transaction. */
+export async function seedDemo(em: EntityManager, dir = path.join(SEEDS_DIR, 'demo')): Promise<void> {
+  const read = <T>(file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as T;
+  await em.transactional(async (tx) => {
+    const unitIds = seedHomeInstitution(tx as EntityManager, read<HomeInstitutionSeed>('home-institution.json'));
+    seedAccounts(tx as EntityManager, read<{ users: UserSeed[] }>('users.json').users, unitIds);
+  });
+}
+
+/** True when the database holds no home institution yet (a fresh install). */
+export async function databaseIsEmpty(em: EntityManager): Promise<boolean> {
+  return (await em.count(Institution, {})) === 0;
+}
