@@ -4,7 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  transformIgnorePatterns: ['/node_modules/(?!meilisearch/)'],
+  // ESM-only packages are compiled to CommonJS for jest's sandbox (Node runs them natively).
+  transformIgnorePatterns: ['/node_modules/(?!(meilisearch|jose)/)'],
   // PGlite cannot start inside jest's module sandbox: the embedded database (or a fresh PostgreSQL database per
   // worker) is prepared here, in the parent process, and handed to the workers through the environment.
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -87,11 +87,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
 
     const jobs = new JobRunner(orm, log, config.jobs);
     jobs.schedule('outbox.prune', 6 * 3600_000, async (_payload, job) => {
-      await job.em.getConnection().execute(
+      await job.em.execute(
         `delete from outbox_event where occurred_at < now() - make_interval(days => ?)`,
         [config.events.retentionDays],
       );
-      await job.em.getConnection().execute(`delete from job where state = 'done' and finished_at < now() - interval '7 days'`);
+      await job.em.execute(`delete from job where state = 'done' and finished_at < now() - interval '7 days'`);
     });
     bus.onRing(() => void jobs.wake());
 
@@ -109,7 +109,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       createContext: ({ requestId, viewer, locale }) =>
         new RequestContext(requestId, viewer, locale, orm.em, config, log.child({ requestId }), events),
       checkReady: async () => {
-        await orm.em.fork().getConnection().execute('select 1');
+        await orm.em.fork().execute('select 1');
       },
     });
     // Jobs start after the server so that a slow job never delays readiness; they stop before the database closes.

@@ -162,7 +162,7 @@ async function token(config: Config, log: Logger, args: string[]): Promise<numbe
       }
       const codes = unitArgs.filter((u) => !uuid.test(u));
       if (codes.length) {
-        const rows = await em.getConnection().execute<{ id: string; code: string }[]>(
+        const rows = await em.execute<{ id: string; code: string }[]>(
           `select u.id::text as id, u.code from organisational_unit u join institution i on i.id = u.institution_id
             where i.is_home and u.code = any(?::text[])`,
           [`{${codes.map((c) => `"${c}"`).join(',')}}`],

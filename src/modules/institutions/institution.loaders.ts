@@ -35,7 +35,7 @@ export const unitsByParent = defineLoader('unitsByParent', (ctx) =>
 
 /** The unit and all its ancestors' ids, for scope checks (a faculty's coordinator covers its departments). */
 export async function fetchLineages(em: EntityManager, ids: readonly string[]): Promise<string[][]> {
-  const rows = await em.getConnection().execute<{ start: string; id: string }[]>(
+  const rows = await em.execute<{ start: string; id: string }[]>(
     `with recursive lineage(start, id, parent_id, depth) as (
        select u.id, u.id, u.parent_id, 0 from organisational_unit u where u.id = any(?::uuid[])
        union all

@@ -175,7 +175,7 @@ async function flushMapped(em: EntityManager, code: string): Promise<void> {
 }
 
 async function subtreeHeight(em: EntityManager, id: string): Promise<number> {
-  const [row] = await em.getConnection().execute<{ height: number }[]>(
+  const [row] = await em.execute<{ height: number }[]>(
     `with recursive sub(id, depth) as (
        select id, 1 from organisational_unit where id = ?
        union all

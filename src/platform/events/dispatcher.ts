@@ -35,6 +35,11 @@ export class OutboxDispatcher {
     return this.reading ?? Promise.resolve();
   }
 
+  /** Live subscriptions on this instance (dashboards and tests watch it). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** Reads whatever is new now (tests and the shutdown path use it to avoid waiting for a timer). */
   wake(): Promise<void> {
     if (this.reading) {

@@ -55,7 +55,7 @@ export async function readEventsAfter(
   cursor: { txid: string; id: string },
   limit: number,
 ): Promise<DeliveredEvent[]> {
-  const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+  const rows = await em.execute<Record<string, unknown>[]>(
     `select id::text as id, txid::text as txid, type, aggregate_type, aggregate_id, aggregate_version, actor,
             scope_unit_ids, payload, occurred_at
        from outbox_event

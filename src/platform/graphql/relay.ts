@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, Int, InterfaceType, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
-import { Max, Min } from 'class-validator';
+import { IsOptional, Max, Min } from 'class-validator';
 import { DomainError, invalidInput } from '../errors/domain-error';
 
 /** Relay's Node: every object with an identity has an opaque global ID (`base64url("Type:uuid")`). */
@@ -63,6 +63,7 @@ export const MAX_PAGE_SIZE = 100;
 @ArgsType()
 export class ConnectionArgs {
   @Field(() => Int, { nullable: true, description: `Page size, 0 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
+  @IsOptional()
   @Min(0)
   @Max(MAX_PAGE_SIZE)
   first?: number;

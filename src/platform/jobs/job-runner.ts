@@ -72,7 +72,7 @@ export class JobRunner {
 
   /** Adds a job; pass a transaction's entity manager to make it part of that transaction. */
   async enqueue(em: EntityManager, name: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<void> {
-    await em.getConnection().execute(
+    await em.execute(
       `insert into job (id, name, payload, run_at, max_attempts, singleton_key)
        values (?, ?, ?::jsonb, ?, ?, ?)
        on conflict (singleton_key) where state = 'pending' do nothing`,
@@ -126,16 +126,15 @@ export class JobRunner {
 
   private async tick(): Promise<void> {
     const em = this.orm.em.fork();
-    const conn = em.getConnection();
     // A job whose runner died mid-way is offered again once its lock has expired.
-    await conn.execute(
+    await em.execute(
       `update job set state = 'pending', locked_by = null, locked_until = null
         where state = 'running' and locked_until < now()`,
     );
     const names = [...this.handlers.keys()];
     const free = this.options.concurrency - this.running.size;
     if (names.length > 0 && free > 0) {
-      const claimed = await conn.execute<{ id: string; name: string; payload: unknown; attempts: number; max_attempts: number }[]>(
+      const claimed = await em.execute<{ id: string; name: string; payload: unknown; attempts: number; max_attempts: number }[]>(
         `update job set state = 'running', attempts = attempts + 1, locked_by = ?,
                 locked_until = now() + make_interval(secs => ?)
           where id in (
@@ -165,7 +164,7 @@ export class JobRunner {
     const payload = (typeof job.payload === 'string' ? JSON.parse(job.payload) : job.payload) as Record<string, unknown>;
     try {
       await entry.handler(payload, { id: job.id, name: job.name, attempt: job.attempts, em, log });
-      await em.getConnection().execute(
+      await em.execute(
         `update job set state = 'done', finished_at = now(), locked_by = null, locked_until = null, last_error = null where id = ?`,
         [job.id],
       );
@@ -176,7 +175,7 @@ export class JobRunner {
       const last = job.attempts >= job.max_attempts;
       log.warn({ err: e, last }, last ? 'job failed for the last time' : 'job failed; will retry');
       const delayMs = entry.options.backoffMs * 2 ** (job.attempts - 1);
-      await em.getConnection().execute(
+      await em.execute(
         `update job set state = ?, run_at = now() + make_interval(secs => ?), last_error = ?,
                 locked_by = null, locked_until = null, finished_at = case when ? then now() end
           where id = ?`,
@@ -189,9 +188,8 @@ export class JobRunner {
 
   private async runConsumer(name: string): Promise<void> {
     const em = this.orm.em.fork();
-    const conn = em.getConnection();
-    await conn.execute(`insert into outbox_consumer (name) values (?) on conflict (name) do nothing`, [name]);
-    const [lease] = await conn.execute<{ last_txid: string; last_id: string }[]>(
+    await em.execute(`insert into outbox_consumer (name) values (?) on conflict (name) do nothing`, [name]);
+    const [lease] = await em.execute<{ last_txid: string; last_id: string }[]>(
       `update outbox_consumer set leased_by = ?, leased_until = now() + make_interval(secs => ?)
         where name = ? and (leased_until is null or leased_until < now() or leased_by = ?)
         returning last_txid::text as last_txid, last_id::text as last_id`,
@@ -206,13 +204,13 @@ export class JobRunner {
         await this.consumers.get(name)!(batch, em);
         const last = batch[batch.length - 1];
         cursor = { txid: last.txid, id: last.id };
-        await conn.execute(`update outbox_consumer set last_txid = ?::xid8, last_id = ? where name = ?`, [cursor.txid, cursor.id, name]);
+        await em.execute(`update outbox_consumer set last_txid = ?::xid8, last_id = ? where name = ?`, [cursor.txid, cursor.id, name]);
         if (this.stopped) break;
       }
     } catch (e) {
       this.log.warn({ err: e, consumer: name }, 'outbox consumer failed; it resumes from its last position');
     } finally {
-      await conn.execute(`update outbox_consumer set leased_by = null, leased_until = null where name = ? and leased_by = ?`, [name, this.instance]);
+      await em.execute(`update outbox_consumer set leased_by = null, leased_until = null where name = ? and leased_by = ?`, [name, this.instance]);
     }
   }
 }
