@@ -8,6 +8,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(meilisearch|jose)/)'],
   // PGlite cannot start inside jest's module sandbox: the embedded database (or a fresh PostgreSQL database per
   // worker) is prepared here, in the parent process, and handed to the workers through the environment.
+  setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,

@@ -83,7 +83,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       onSubscribe: (ctx, _id, payload) => {
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
         } catch (e) {
           return [e instanceof GraphQLError ? e : new GraphQLError('Could not parse the operation')];
         }
@@ -160,6 +160,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     schema,
     introspection: true,
     validationRules: limitRules(config.graphql),
+    // A document with too many tokens is refused while parsing, before it costs any more work.
+    parseOptions: { maxTokens: config.graphql.maxTokens },
     formatError: (formatted, error) => format(currentSqlScope()?.requestId)(formatted, error),
     includeStacktraceInErrorResponses: config.graphql.exposeErrorDetails,
     stopOnTerminationSignals: false,

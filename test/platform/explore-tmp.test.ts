@@ -1,0 +1,22 @@
+import { startTestHub, type TestHub } from '../support/hub';
+let hub: TestHub;
+beforeAll(async () => { hub = await startTestHub({ GRAPHQL_MAX_DEPTH: '4', GRAPHQL_MAX_ALIASES: '3', GRAPHQL_MAX_COST: '1000', HTTP_BODY_LIMIT: '2kb' }); });
+afterAll(() => hub.close());
+const show = (label: string, r: unknown) => console.log(label, JSON.stringify(r, (k, v) => (k === 'headers' ? Object.fromEntries((v as Headers).entries()) : v), 1));
+it('explores', async () => {
+  show('depth3', await hub.raw({ query: '{ homeInstitution { topLevelUnits { children { id } } } }' }));
+  show('depth4', await hub.raw({ query: '{ homeInstitution { topLevelUnits { children { parent { id } } } } }' }));
+  show('alias', await hub.raw({ query: '{ a: __typename b: __typename c: __typename d: __typename }' }));
+  show('cost', await hub.raw({ query: '{ organisationalUnits(first: 100) { edges { node { id code children { id } } } } }' }));
+  show('big', await hub.raw({ query: '{ __typename }', variables: { x: 'x'.repeat(5000) } }));
+  show('badjson', await hub.raw('{"query": '));
+  show('unknown', await hub.raw({ query: '{ nope }' }));
+  show('parse', await hub.raw({ query: '{ ' }));
+  show('vartype', await hub.raw({ query: 'query($f: Int) { organisationalUnits(first: $f) { totalCount } }', variables: { f: 'ten' } }));
+  show('nul', await hub.raw({ query: 'query($s: String) { organisationalUnits(filter: { search: $s }) { totalCount } }', variables: { s: 'a\u0000b' } }));
+  show('badauth', await hub.raw({ query: '{ me { subject } }' }, { authorization: 'Token x' }));
+  const g = await fetch(hub.httpUrl, { headers: { accept: 'application/json' } });
+  console.log('GET json', g.status, g.headers.get('content-type'), await g.text());
+  const h = await fetch(hub.origin + '/healthz');
+  console.log('healthz', h.status, [...h.headers.entries()]);
+});
