@@ -1,0 +1,67 @@
+/**
+ * Public read-path benchmark: starts a hub (embedded PGlite in a temporary directory, or DATABASE_URL), then times
+ * the queries the public website sends. Prints latency percentiles, throughput, SQL statements per operation and
+ * memory. Never part of the test suite; loopback traffic only, bounded in count.
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config/config';
+import { startHub } from '../src/hub';
+
+const SCENARIOS: Record<string, string> = {
+  'home institution with unit tree': `{ homeInstitution { id name topLevelUnits { id code name children { id code name } } } }`,
+  'units page (20) with parent + children': `{ organisationalUnits(first: 20) { totalCount edges { cursor node { id code name kind parent { id code } children { id code } } } } }`,
+  'units search': `{ organisationalUnits(first: 10, filter: { search: "müh" }) { nodes { id code name } } }`,
+};
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+async function main() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'iro-hub-bench-'));
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', EXPOSE_SQL_COUNT: 'true' }, dataDir);
+  const t0 = Date.now();
+  const hub = await startHub(config);
+  const startMs = Date.now() - t0;
+  const url = `http://127.0.0.1:${hub.port}/graphql`;
+  const post = async (query: string) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const body = (await res.json()) as { errors?: unknown; extensions?: { sqlStatements?: number } };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.extensions?.sqlStatements ?? NaN;
+  };
+  console.log(`hub started in ${startMs} ms on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}; ${ROUNDS} rounds, concurrency ${CONCURRENCY}\n`);
+  console.log('scenario'.padEnd(42), 'sql', '  p50 ms', '  p95 ms', '  p99 ms', '   req/s');
+  for (const [name, query] of Object.entries(SCENARIOS)) {
+    for (let i = 0; i < 20; i++) await post(query); // warm-up
+    const times: number[] = [];
+    let sql = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const s = process.hrtime.bigint();
+      sql = await post(query);
+      times.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(2).padStart(8);
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < ROUNDS) await post(query);
+      }),
+    );
+    const rps = ((ROUNDS / (Date.now() - started)) * 1000).toFixed(0).padStart(8);
+    console.log(name.padEnd(42), String(sql).padStart(3), pct(50), pct(95), pct(99), rps);
+  }
+  const mem = process.memoryUsage();
+  console.log(`\nRSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB (hub and embedded database in one process)`);
+  await hub.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
