@@ -12,9 +12,10 @@ import {
   getUnit,
   listUnits,
   readInternalNote,
+  followUnitChanges,
   removeUnit,
-  UNIT_EVENT_TYPES,
   UNIT_TYPE,
+  unitChangeView,
   updateUnit,
   type UnitChangeKind,
 } from './organisational-unit.service';
@@ -48,8 +49,6 @@ class OrganisationalUnitChanged {
   @Field()
   occurredAt!: Date;
 }
-
-const KIND_BY_TYPE = new Map(Object.entries(UNIT_EVENT_TYPES).map(([kind, type]) => [type, kind as UnitChangeKind]));
 
 @Resolver(() => OrganisationalUnit)
 export class OrganisationalUnitResolver {
@@ -95,29 +94,15 @@ export class OrganisationalUnitResolver {
   @Authorized('STAFF', 'ADMIN', 'COORDINATOR')
   @Subscription(() => OrganisationalUnitChanged, {
     description: 'Units added, updated or removed. Coordinators receive changes within their units only.',
-    subscribe: ({ context, args }) => {
-      const ctx = context as RequestContext;
-      const wanted = new Set(((args.changes as string[] | undefined) ?? Object.keys(UNIT_EVENT_TYPES)).map((k) => UNIT_EVENT_TYPES[k as UnitChangeKind]));
-      return ctx.follow((event) => wanted.has(event.type) && (ctx.viewer.isOffice || ctx.viewer.coordinates(event.scopeUnitIds)));
-    },
+    subscribe: ({ context, args }) => followUnitChanges(context as RequestContext, args.changes as UnitChangeKind[] | undefined),
   })
-  async organisationalUnitChanged(
+  organisationalUnitChanged(
     @Root() event: DeliveredEvent,
     @Ctx() ctx: RequestContext,
     @Arg('changes', () => [UnitChange], { nullable: true, description: 'Only these kinds of change (default: all).' })
     _changes?: UnitChange[],
   ): Promise<OrganisationalUnitChanged> {
-    // Each event is read afresh from the database: nothing cached for an earlier event is reused.
-    ctx.refresh();
-    const change = KIND_BY_TYPE.get(event.type)! as UnitChange;
-    return {
-      change,
-      unitId: toGlobalId(UNIT_TYPE, event.aggregateId),
-      unit: change === UnitChange.REMOVED ? null : await getUnit(ctx, event.aggregateId, true),
-      version: event.aggregateVersion,
-      actor: ctx.viewer.isOffice ? event.actor : null,
-      occurredAt: event.occurredAt,
-    };
+    return unitChangeView(ctx, event) as Promise<OrganisationalUnitChanged>;
   }
 
   @FieldResolver(() => ID)

@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { findPage } from '../../platform/db/pagination';
 import { forbidden, notFound, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
 import type { RequestContext, Transaction } from '../../platform/graphql/context';
-import { fromGlobalId, pageRequest, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
+import type { DeliveredEvent } from '../../platform/events/outbox';
+import { fromGlobalId, pageRequest, toGlobalId, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
 import type { LocalisedTextData } from './institution.entity';
 import { InstitutionErrors } from './institution.errors';
 import { fetchLineages, unitById, unitLineage } from './institution.loaders';
@@ -20,6 +21,36 @@ export const UNIT_EVENT_TYPES: Record<UnitChangeKind, string> = {
   UPDATED: 'organisationalUnit.updated',
   REMOVED: 'organisationalUnit.removed',
 };
+const KIND_BY_TYPE = new Map(Object.entries(UNIT_EVENT_TYPES).map(([kind, type]) => [type, kind as UnitChangeKind]));
+
+export interface UnitChangeView {
+  change: UnitChangeKind;
+  unitId: string;
+  unit: OrganisationalUnit | null;
+  version: number | null;
+  actor: string | null;
+  occurredAt: Date;
+}
+
+/** Live unit changes the viewer is entitled to: the office sees all, a coordinator those within their units. */
+export function followUnitChanges(ctx: RequestContext, changes: UnitChangeKind[] | undefined): AsyncIterableIterator<DeliveredEvent> {
+  const wanted = new Set((changes?.length ? changes : (Object.keys(UNIT_EVENT_TYPES) as UnitChangeKind[])).map((k) => UNIT_EVENT_TYPES[k]));
+  return ctx.follow((event) => wanted.has(event.type) && (ctx.viewer.isOffice || ctx.viewer.coordinates(event.scopeUnitIds)));
+}
+
+/** One delivered event as the subscriber sees it, the unit read afresh (nothing cached for an earlier event). */
+export async function unitChangeView(ctx: RequestContext, event: DeliveredEvent): Promise<UnitChangeView> {
+  ctx.refresh();
+  const change = KIND_BY_TYPE.get(event.type)!;
+  return {
+    change,
+    unitId: toGlobalId(UNIT_TYPE, event.aggregateId),
+    unit: change === 'REMOVED' ? null : await getUnit(ctx, event.aggregateId, true),
+    version: event.aggregateVersion,
+    actor: ctx.viewer.isOffice ? event.actor : null,
+    occurredAt: event.occurredAt,
+  };
+}
 
 /** Units are public (the website lists faculties and departments); only `internalNote` is restricted. */
 export async function listUnits(
