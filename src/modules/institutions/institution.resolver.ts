@@ -39,7 +39,10 @@ export class InstitutionResolver {
     return institution.name;
   }
 
-  @FieldResolver(() => [OrganisationalUnit], { description: 'Top-level units (faculties, institutes, schools, offices).' })
+  @FieldResolver(() => [OrganisationalUnit], {
+    description: 'Top-level units (faculties, institutes, schools, offices).',
+    complexity: ({ childComplexity }) => 1 + 20 * childComplexity,
+  })
   topLevelUnits(@Root() institution: Institution, @Ctx() ctx: RequestContext): Promise<OrganisationalUnit[]> {
     return topLevelUnits(ctx, institution);
   }

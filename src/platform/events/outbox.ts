@@ -61,7 +61,7 @@ export async function readEventsAfter(
        from outbox_event
       where (txid, id) > (?::xid8, ?::bigint)
         and txid < pg_snapshot_xmin(pg_current_snapshot())
-      order by txid, id
+      order by outbox_event.txid, outbox_event.id -- the columns: bare names would sort by the text aliases above
       limit ?`,
     [cursor.txid, cursor.id, limit],
   );

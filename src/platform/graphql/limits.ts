@@ -2,6 +2,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   GraphQLError,
+  visit,
   type DocumentNode,
   type GraphQLSchema,
   type ValidationContext,
@@ -55,6 +56,29 @@ export function checkCost(
   }
   if (cost > maxCost) {
     return limitError('MAX_COST_EXCEEDED', `Query cost ${cost} exceeds the maximum of ${maxCost}; ask for smaller pages or fewer fields.`);
+  }
+  return undefined;
+}
+
+/**
+ * PostgreSQL cannot store the NUL character in text: a NUL anywhere in the operation's strings or variables is
+ * refused up front as bad input instead of failing deep inside a query.
+ */
+export function checkNulCharacters(document: DocumentNode, variables: Record<string, unknown> | undefined | null): GraphQLError | undefined {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) found = true;
+    },
+  });
+  const scan = (value: unknown): boolean =>
+    typeof value === 'string'
+      ? value.includes('\u0000')
+      : Array.isArray(value)
+        ? value.some(scan)
+        : value !== null && typeof value === 'object' && Object.values(value).some(scan);
+  if (found || scan(variables)) {
+    return limitError('NUL_CHARACTER', 'Text in the request contains a NUL character (U+0000), which cannot be stored');
   }
   return undefined;
 }

@@ -2,11 +2,20 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -17,7 +26,7 @@ import { DomainError } from '../errors/domain-error';
 import { currentSqlScope, runWithSqlScope, type SqlScope } from '../db/sql-counter';
 import type { Locale, RequestContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
-import { checkCost, limitRules } from '../graphql/limits';
+import { checkCost, checkNulCharacters, limitRules } from '../graphql/limits';
 import { localeFromHeader } from '../graphql/localised-text';
 import type { Logger } from '../logging/logger';
 import { graphiqlAssets, sendGraphiQL, wantsGraphiQL } from './graphiql';
@@ -89,8 +98,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         }
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-        const tooCostly = checkCost(schema, document, payload.variables ?? undefined, payload.operationName, config.graphql.maxCost);
-        if (tooCostly) return [tooCostly];
+        const refused =
+          checkNulCharacters(document, payload.variables) ??
+          checkCost(schema, document, payload.variables ?? undefined, payload.operationName, config.graphql.maxCost);
+        if (refused) return [refused];
         const requestId = randomUUID();
         const args: ExecutionArgs = {
           schema,
@@ -112,11 +123,13 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   );
 
   // --- HTTP (Apollo) -------------------------------------------------------------------------------------------
-  const costPlugin: ApolloServerPlugin<RequestContext> = {
+  const inputLimitsPlugin: ApolloServerPlugin<RequestContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const error = checkCost(schema, document, request.variables, request.operationName, config.graphql.maxCost);
+          const error =
+            checkNulCharacters(document, request.variables) ??
+            checkCost(schema, document, request.variables, request.operationName, config.graphql.maxCost);
           if (error) throw error;
         },
       };
@@ -162,13 +175,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     validationRules: limitRules(config.graphql),
     // A document with too many tokens is refused while parsing, before it costs any more work.
     parseOptions: { maxTokens: config.graphql.maxTokens },
-    formatError: (formatted, error) => format(currentSqlScope()?.requestId)(formatted, error),
+    formatError: (formatted, error) => format(currentSqlScope()?.requestId)(limitKeepsItsCode(formatted), error),
     includeStacktraceInErrorResponses: config.graphql.exposeErrorDetails,
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
+      // GraphiQL (served above, from node_modules) is the only IDE: Apollo's own landing page loads from its CDN.
+      ApolloServerPluginLandingPageDisabled(),
       drainWs,
-      costPlugin,
+      inputLimitsPlugin,
       operationLogPlugin,
     ],
   });
@@ -255,6 +270,18 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+const LIMIT_REASONS = new Set(['MAX_DEPTH_EXCEEDED', 'MAX_ALIASES_EXCEEDED']);
+
+/**
+ * Apollo files every validation error under GRAPHQL_VALIDATION_FAILED, overwriting the code the depth and alias
+ * rules set: they keep BAD_USER_INPUT, as the cost limit does and as they do over WebSocket.
+ */
+function limitKeepsItsCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { code, reason } = formatted.extensions ?? {};
+  if (code !== 'GRAPHQL_VALIDATION_FAILED' || typeof reason !== 'string' || !LIMIT_REASONS.has(reason)) return formatted;
+  return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
 }
 
 function withCode(error: GraphQLError, code: string): GraphQLError {
