@@ -40,16 +40,24 @@ const PAGE = (endpoint: string) => `<!doctype html>
   <script src="${endpoint}/graphiql/graphql-ws.js"></script>
   <script>
     const url = new URL('${endpoint}', location.href).toString();
-    // Subscriptions go over graphql-ws on the same path; the Authorization header typed into the headers tab is
-    // sent as connection parameters when the socket opens.
-    const wsClient = graphqlWs.createClient({
-      url: url.replace(/^http/, 'ws'),
-      lazy: true,
-      connectionParams: () => {
-        try { return JSON.parse(localStorage.getItem('graphiql:headers') || '{}'); } catch { return {}; }
-      },
-    });
-    const fetcher = GraphiQL.createFetcher({ url, wsClient });
+    const httpFetcher = GraphiQL.createFetcher({ url });
+    // Subscriptions go over graphql-ws on the same path, with the Authorization header from the Headers tab sent as
+    // connection parameters: one socket per distinct header, so changing the token takes effect at once.
+    const sockets = new Map();
+    const socketFor = (headers) => {
+      const auth = (headers && (headers.Authorization || headers.authorization)) || '';
+      if (!sockets.has(auth)) {
+        sockets.set(auth, graphqlWs.createClient({ url: url.replace(/^http/, 'ws'), lazy: true, connectionParams: auth ? { authorization: auth } : {} }));
+      }
+      return sockets.get(auth);
+    };
+    const isSubscription = (params, doc) => {
+      const ops = ((doc && doc.definitions) || []).filter((d) => d.kind === 'OperationDefinition');
+      const op = ops.find((d) => d.name && d.name.value === params.operationName) || (ops.length === 1 ? ops[0] : null);
+      return op ? op.operation === 'subscription' : /^\s*subscription\b/.test(params.query);
+    };
+    const fetcher = (params, opts) =>
+      isSubscription(params, opts && opts.documentAST) ? socketFor(opts && opts.headers).iterate(params) : httpFetcher(params, opts);
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, {
         fetcher,
