@@ -41,8 +41,10 @@ describe('GraphiQL in a browser', () => {
     await page.goto(hub.httpUrl);
     await page.evaluate(
       ([t]) => {
-        localStorage.setItem('graphiql:headers', JSON.stringify({ Authorization: `Bearer ${t}` }));
-        localStorage.setItem('graphiql:query', 'subscription { organisationalUnitChanged { change unit { code name } } }');
+        // What typing into the Headers tab and the editor leaves in GraphiQL's storage.
+        const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage;
+        storage.setItem('graphiql:headers', JSON.stringify({ Authorization: `Bearer ${t}` }));
+        storage.setItem('graphiql:query', 'subscription { organisationalUnitChanged { change unit { code name } } }');
       },
       [token],
     );

@@ -48,7 +48,9 @@ export function recordEvent(em: EntityManager, event: PendingEvent): void {
 
 /**
  * Committed events after a cursor, in commit-safe order: only transactions older than every transaction still
- * running (the snapshot's xmin) are read, so a slow transaction's events are never skipped.
+ * running (the snapshot's xmin) are read, so a slow transaction's events are never skipped. Events come ordered by
+ * transaction id (start order), then as written. The price: a long write transaction anywhere on the server holds
+ * delivery back until it ends (keep imports and maintenance in short transactions).
  */
 export async function readEventsAfter(
   em: EntityManager,

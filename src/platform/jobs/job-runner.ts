@@ -37,7 +37,7 @@ const LEASE_SECONDS = 300;
  * require Node 22 (see the README).
  *
  * Durable outbox consumers (search indexing, notifications) keep a cursor in `outbox_consumer` and a lease, so
- * one instance at a time processes each consumer, at least once per event, in commit order.
+ * one instance at a time processes each consumer, at least once per event, ordered by transaction (see outbox.ts).
  */
 export class JobRunner {
   private handlers = new Map<string, { handler: JobHandler; options: Required<JobOptions> }>();
@@ -88,6 +88,7 @@ export class JobRunner {
   }
 
   async start(): Promise<void> {
+    if (!this.stopped) return;
     this.stopped = false;
     const em = this.orm.em.fork();
     for (const [name, everyMs] of this.schedules) {
@@ -126,9 +127,12 @@ export class JobRunner {
 
   private async tick(): Promise<void> {
     const em = this.orm.em.fork();
-    // A job whose runner died mid-way is offered again once its lock has expired.
+    // A job whose runner died mid-way is offered again once its lock has expired, unless that was its last attempt.
     await em.execute(
-      `update job set state = 'pending', locked_by = null, locked_until = null
+      `update job set state = case when attempts >= max_attempts then 'dead' else 'pending' end,
+              last_error = coalesce(last_error, 'the runner stopped while running it (lease expired)'),
+              finished_at = case when attempts >= max_attempts then now() end,
+              locked_by = null, locked_until = null
         where state = 'running' and locked_until < now()`,
     );
     const names = [...this.handlers.keys()];
