@@ -1,6 +1,7 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { VersionedNode } from '../../platform/db/versioned-node';
 import { Node } from '../../platform/graphql/relay';
 
 export type LocalisedTextData = { tr?: string; en?: string };
@@ -9,10 +10,10 @@ export type LocalisedTextData = { tr?: string; en?: string };
  * An institution: for now the home university (the partner directory extends this same record). Its
  * organisational units hang below it.
  */
-@ObjectType({ implements: Node, description: 'A higher education institution or other organisation.' })
+@ObjectType({ implements: [Node, VersionedNode], description: 'A higher education institution or other organisation.' })
 @Entity({ tableName: 'institution' })
 @Index({ name: 'institution_single_home_uq', expression: 'create unique index "institution_single_home_uq" on "institution" ("is_home") where is_home' })
-export class Institution extends Node {
+export class Institution extends VersionedNode {
   @PrimaryKey({ type: 'uuid' })
   override id: string = randomUUID();
 
@@ -46,16 +47,4 @@ export class Institution extends Node {
   @Field(() => Boolean, { description: 'True for the university this hub belongs to.' })
   @Property({ type: 'boolean', default: false })
   isHome: boolean = false;
-
-  @Field(() => Int, { description: 'Optimistic-locking version: send it back with an update.' })
-  @Property({ type: 'integer', version: true })
-  version = 1;
-
-  @Field()
-  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
-
-  @Field()
-  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { VersionedNode } from '../../platform/db/versioned-node';
 import { Node } from '../../platform/graphql/relay';
 import { Institution, type LocalisedTextData } from './institution.entity';
 
@@ -20,11 +21,11 @@ registerEnumType(UnitKind, {
 });
 
 /** A faculty, department, institute or office of an institution; units form a tree through `parent`. */
-@ObjectType({ implements: Node, description: 'An organisational unit (faculty, department, ...) of an institution.' })
+@ObjectType({ implements: [Node, VersionedNode], description: 'An organisational unit (faculty, department, ...) of an institution.' })
 @Entity({ tableName: 'organisational_unit' })
 @Unique({ properties: ['institution', 'code'] })
 @Index({ properties: ['parent'] })
-export class OrganisationalUnit extends Node {
+export class OrganisationalUnit extends VersionedNode {
   @PrimaryKey({ type: 'uuid' })
   override id: string = randomUUID();
 
@@ -56,16 +57,4 @@ export class OrganisationalUnit extends Node {
   /** Office-internal; readable by the office and the unit's coordinators (resolved with a scope check). */
   @Property({ type: 'text', nullable: true })
   internalNote?: string;
-
-  @Field(() => Int, { description: 'Optimistic-locking version: send it back with an update.' })
-  @Property({ type: 'integer', version: true })
-  version = 1;
-
-  @Field()
-  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
-
-  @Field()
-  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }
