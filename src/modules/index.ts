@@ -6,7 +6,10 @@ import { registerNodeType } from '../platform/graphql/node';
 import { seedAccounts, type UserSeed } from './accounts/account.seed';
 import { UserAccount } from './accounts/user-account.entity';
 import { ViewerResolver } from './accounts/viewer.resolver';
+import { Agreement, AgreementPartner, AgreementRevision, CooperationCondition } from './agreements/agreement.entity';
+import { ContactPerson } from './institutions/contact-person.entity';
 import { Institution } from './institutions/institution.entity';
+import { AssociationMembership, MembershipCorrespondence } from './memberships/membership.entity';
 import { InstitutionResolver } from './institutions/institution.resolver';
 import { seedHomeInstitution, type HomeInstitutionSeed } from './institutions/institution.seed';
 import { getInstitution, INSTITUTION_TYPE } from './institutions/institution.service';
@@ -15,7 +18,18 @@ import { OrganisationalUnitResolver } from './institutions/organisational-unit.r
 import { getUnit, UNIT_TYPE } from './institutions/organisational-unit.service';
 
 /** Every feature module's entities and resolvers; the platform knows modules only through this list. */
-export const moduleEntities = [Institution, OrganisationalUnit, UserAccount];
+export const moduleEntities = [
+  Institution,
+  OrganisationalUnit,
+  ContactPerson,
+  UserAccount,
+  Agreement,
+  AgreementPartner,
+  CooperationCondition,
+  AgreementRevision,
+  AssociationMembership,
+  MembershipCorrespondence,
+];
 
 export const moduleResolvers: NonEmptyArray<Function> = [InstitutionResolver, OrganisationalUnitResolver, ViewerResolver];
 

@@ -13,7 +13,7 @@ interface UnitSeed {
 }
 
 export interface HomeInstitutionSeed {
-  institution: Pick<Institution, 'name' | 'abbreviation' | 'country' | 'city' | 'website' | 'schacCode' | 'erasmusCode'>;
+  institution: Pick<Institution, 'name' | 'officialName' | 'abbreviation' | 'country' | 'city' | 'website' | 'schacCode' | 'erasmusCode'>;
   units: UnitSeed[];
 }
 
