@@ -7,10 +7,17 @@ import { seedAccounts, type UserSeed } from './accounts/account.seed';
 import { UserAccount } from './accounts/user-account.entity';
 import { ViewerResolver } from './accounts/viewer.resolver';
 import { Agreement, AgreementPartner, AgreementRevision, CooperationCondition } from './agreements/agreement.entity';
+import {
+  AgreementPartyResolver,
+  AgreementResolver,
+  AgreementRevisionResolver,
+  CooperationConditionResolver,
+} from './agreements/agreement.resolver';
+import { AGREEMENT_TYPE, getAgreement } from './agreements/agreement.service';
 import { ContactPerson } from './institutions/contact-person.entity';
 import { Institution } from './institutions/institution.entity';
 import { AssociationMembership, MembershipCorrespondence } from './memberships/membership.entity';
-import { InstitutionResolver } from './institutions/institution.resolver';
+import { ContactPersonResolver, InstitutionResolver } from './institutions/institution.resolver';
 import { seedHomeInstitution, type HomeInstitutionSeed } from './institutions/institution.seed';
 import { getInstitution, INSTITUTION_TYPE } from './institutions/institution.service';
 import { OrganisationalUnit } from './institutions/organisational-unit.entity';
@@ -31,10 +38,21 @@ export const moduleEntities = [
   MembershipCorrespondence,
 ];
 
-export const moduleResolvers: NonEmptyArray<Function> = [InstitutionResolver, OrganisationalUnitResolver, ViewerResolver];
+export const moduleResolvers: NonEmptyArray<Function> = [
+  AgreementResolver,
+  AgreementPartyResolver,
+  AgreementRevisionResolver,
+  CooperationConditionResolver,
+  InstitutionResolver,
+  ContactPersonResolver,
+  OrganisationalUnitResolver,
+  ViewerResolver,
+];
 
 registerNodeType(INSTITUTION_TYPE, (ctx, id) => getInstitution(ctx, id));
 registerNodeType(UNIT_TYPE, (ctx, id) => getUnit(ctx, id, true));
+// Agreements are not public: node(id) answers null unless the viewer may read them.
+registerNodeType(AGREEMENT_TYPE, (ctx, id) => getAgreement(ctx, id));
 
 export const SEEDS_DIR = path.resolve(__dirname, '../../seeds');
 

@@ -1,6 +1,6 @@
 import { Collection, Entity, Enum, Index, ManyToOne, OneToMany, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { VersionedNode } from '../../platform/db/versioned-node';
 import { Node } from '../../platform/graphql/relay';
 import { Institution } from '../institutions/institution.entity';
@@ -115,6 +115,7 @@ export class Agreement extends VersionedNode {
 }
 
 /** A partner institution of an agreement, optionally narrowed to one of its units. */
+@ObjectType('AgreementParty', { description: 'A partner institution of an agreement (and optionally one of its units).' })
 @Entity({ tableName: 'agreement_partner' })
 @Unique({ properties: ['agreement', 'institution'] })
 @Index({ properties: ['institution'] })
@@ -132,20 +133,26 @@ export class AgreementPartner {
   unit?: Ref<OrganisationalUnit>;
 }
 
-export interface SubjectArea {
-  /** ISCED-F 2013 code: 4-digit detailed field (2 or 3 digits accepted for broad/narrow fields). */
-  isced: string;
+@ObjectType()
+export class SubjectArea {
+  @Field({ description: 'ISCED-F 2013 code: 4-digit detailed field (2 or 3 digits for broader fields).' })
+  isced!: string;
+
+  @Field(() => String, { nullable: true })
   clarification?: string;
 }
 
-export interface LanguageRequirement {
-  /** ISO 639-1. */
-  language: string;
-  /** CEFR A1-C2. */
+@ObjectType()
+export class LanguageRequirement {
+  @Field({ description: 'ISO 639-1.' })
+  language!: string;
+
+  @Field(() => String, { nullable: true, description: 'Recommended CEFR level, A1 to C2.' })
   cefr?: string;
 }
 
 /** One direction of cooperation (EWP IIA v7): who sends whom to whom, which years, how many, in which fields. */
+@ObjectType({ description: 'One direction of cooperation: sending and receiving institution, years, quotas, fields, levels, languages.' })
 @Entity({ tableName: 'cooperation_condition' })
 @Index({ properties: ['agreement'] })
 @Index({ name: 'cooperation_condition_isced_gin', expression: 'create index "cooperation_condition_isced_gin" on "cooperation_condition" using gin ("isced_codes")' })
@@ -168,26 +175,33 @@ export class CooperationCondition {
   @ManyToOne(() => OrganisationalUnit, { ref: true, nullable: true, deleteRule: 'set null' })
   receivingUnit?: Ref<OrganisationalUnit>;
 
+  @Field(() => MobilityType)
   @Enum({ items: () => MobilityType })
   mobilityType!: MobilityType;
 
+  @Field()
   @Property({ type: 'text' })
   firstAcademicYear!: string;
 
+  @Field()
   @Property({ type: 'text' })
   lastAcademicYear!: string;
 
+  @Field(() => Int)
   @Property({ type: 'integer' })
   mobilitiesPerYear!: number;
 
   /** Students: total months per year. */
+  @Field(() => Float, { nullable: true, description: 'Students: total months per year.' })
   @Property({ columnType: 'numeric(6,1)', type: 'double', nullable: true })
   totalMonthsPerYear?: number;
 
   /** Staff: total days per year. */
+  @Field(() => Int, { nullable: true, description: 'Staff: total days per year.' })
   @Property({ type: 'integer', nullable: true })
   totalDaysPerYear?: number;
 
+  @Field(() => [SubjectArea])
   @Property({ type: 'json', default: '[]' })
   subjectAreas: SubjectArea[] = [];
 
@@ -195,9 +209,11 @@ export class CooperationCondition {
   @Property({ columnType: 'text[]', type: 'string[]', default: '{}' })
   iscedCodes: string[] = [];
 
+  @Field(() => [Int], { description: 'EQF levels: 5 short cycle, 6 bachelor, 7 master, 8 doctorate.' })
   @Property({ columnType: 'smallint[]', type: 'number[]', default: '{}' })
   eqfLevels: number[] = [];
 
+  @Field(() => [LanguageRequirement])
   @Property({ type: 'json', default: '[]' })
   languages: LanguageRequirement[] = [];
 
@@ -205,6 +221,7 @@ export class CooperationCondition {
   @Property({ columnType: 'text[]', type: 'string[]', default: '{}' })
   languageCodes: string[] = [];
 
+  @Field(() => Boolean)
   @Property({ type: 'boolean', default: false })
   blended: boolean = false;
 
@@ -213,6 +230,7 @@ export class CooperationCondition {
 }
 
 /** A snapshot of an agreement after each change: who, when, what changed. EWP keeps no history; the office needs it. */
+@ObjectType('AgreementRevision', { description: 'The agreement as it was after one change.' })
 @Entity({ tableName: 'agreement_revision' })
 @Unique({ properties: ['agreement', 'version'] })
 export class AgreementRevision {
@@ -222,12 +240,15 @@ export class AgreementRevision {
   @ManyToOne(() => Agreement, { ref: true, deleteRule: 'cascade' })
   agreement!: Ref<Agreement>;
 
+  @Field(() => Int)
   @Property({ type: 'integer' })
   version!: number;
 
+  @Field(() => String, { nullable: true, description: 'Subject of whoever made the change.' })
   @Property({ type: 'text', nullable: true })
   actor?: string;
 
+  @Field()
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   at: Date = new Date();
 

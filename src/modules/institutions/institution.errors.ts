@@ -16,6 +16,11 @@ export const InstitutionErrors = {
     new DomainError('CONFLICT', 'UNIT_HAS_CHILDREN', `The unit still has ${count} sub-unit(s); move or remove them first`, { children: count }),
   nameRequired: () =>
     new DomainError('BAD_USER_INPUT', 'NAME_REQUIRED', 'A name is needed in at least one language', { field: 'name' }),
+  identifierTaken: (field: string, value: string, holderId: string, holderName: string) =>
+    new DomainError('CONFLICT', 'IDENTIFIER_TAKEN', `${field} ${value} already belongs to ${holderName}`, {
+      field,
+      holderId,
+    }),
   coordinatorFieldForbidden: (field: string) =>
     new DomainError('FORBIDDEN', 'COORDINATOR_CANNOT_CHANGE', `Only the office can change ${field}`, { field }),
 };

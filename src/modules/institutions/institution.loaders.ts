@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { defineLoader } from '../../platform/graphql/context';
+import { ContactPerson } from './contact-person.entity';
 import { Institution } from './institution.entity';
 import { OrganisationalUnit } from './organisational-unit.entity';
 
@@ -52,4 +53,13 @@ export async function fetchLineages(em: EntityManager, ids: readonly string[]): 
 
 export const unitLineage = defineLoader('unitLineage', (ctx) =>
   new DataLoader<string, string[]>((ids) => fetchLineages(ctx.em, ids)),
+);
+
+export const contactsByInstitution = defineLoader('contactsByInstitution', (ctx) =>
+  new DataLoader<string, ContactPerson[]>(async (ids) => {
+    const rows = await ctx.em.find(ContactPerson, { institution: { $in: [...ids] } }, { orderBy: { role: 'asc', name: 'asc' } });
+    const byInstitution = new Map<string, ContactPerson[]>();
+    for (const row of rows) byInstitution.set(row.institution.id, [...(byInstitution.get(row.institution.id) ?? []), row]);
+    return ids.map((id) => byInstitution.get(id) ?? []);
+  }),
 );

@@ -1,14 +1,27 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound, versionConflict } from '../../platform/errors/domain-error';
+import { findPage } from '../../platform/db/pagination';
+import { invalidInput, notFound, versionConflict } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
-import { fromGlobalId } from '../../platform/graphql/relay';
+import { fromGlobalId, pageRequest, toGlobalId, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
+import { ContactPerson } from './contact-person.entity';
+import { canonicalErasmusCode, domainOf, foldText, isoCountry, normaliseWebsite } from './institution-identifiers';
 import { Institution } from './institution.entity';
-import { OrganisationalUnit } from './organisational-unit.entity';
 import { InstitutionErrors } from './institution.errors';
-import { institutionById } from './institution.loaders';
-import type { UpdateHomeInstitutionInput } from './institution.inputs';
+import {
+  InstitutionOrderField,
+  type ContactPersonInput,
+  type CreateInstitutionInput,
+  type InstitutionFilter,
+  type InstitutionOrder,
+  type UpdateHomeInstitutionInput,
+  type UpdateInstitutionInput,
+} from './institution.inputs';
+import { contactsByInstitution, institutionById } from './institution.loaders';
+import { OrganisationalUnit } from './organisational-unit.entity';
 
 export const INSTITUTION_TYPE = 'Institution';
+export const CONTACT_TYPE = 'ContactPerson';
 
 export async function requireHomeInstitution(em: EntityManager): Promise<Institution> {
   const home = await em.findOne(Institution, { isHome: true });
@@ -45,4 +58,197 @@ export async function updateHomeInstitution(ctx: RequestContext, input: UpdateHo
     tx.emit({ type: 'institution.updated', aggregateType: INSTITUTION_TYPE, aggregateId: home.id, aggregateVersion: home.version });
     return home;
   });
+}
+
+// --- The directory ---------------------------------------------------------------------------------------------------
+
+const IDENTIFIERS = ['erasmusCode', 'schacCode', 'pic', 'oid'] as const;
+
+/** Staff: the whole directory, every imported institution, partner or not. */
+export async function listInstitutions(
+  ctx: RequestContext,
+  filter: InstitutionFilter | undefined,
+  order: InstitutionOrder | undefined,
+  args: ConnectionArgs,
+): Promise<ConnectionShape<Institution>> {
+  const page = pageRequest(args, ctx.config.graphql.maxPageSize);
+  const where: FilterQuery<Institution>[] = [];
+  if (filter?.countries?.length) where.push({ country: { $in: filter.countries } });
+  if (filter?.city) where.push({ city: { $ilike: escapeLike(filter.city) } });
+  if (filter?.kinds?.length) where.push({ kind: { $in: filter.kinds } });
+  if (filter?.hasErasmusCode !== undefined && filter.hasErasmusCode !== null) {
+    where.push({ erasmusCode: filter.hasErasmusCode ? { $ne: null } : null });
+  }
+  if (filter?.search) {
+    const ids = await searchInstitutionIds(ctx.em, filter.search, 500);
+    where.push({ id: { $in: ids } });
+  }
+  const field = order?.field ?? InstitutionOrderField.NAME;
+  const direction = order?.direction ?? 'asc';
+  return findPage(ctx.em, Institution, where.length ? { $and: where } : {}, [
+    { field: field as keyof Institution & string, direction },
+    { field: 'id', direction },
+  ], page);
+}
+
+/**
+ * Ids of institutions matching what a person typed: folded, so `bogazici`, `ISTANBUL TEKNIK` and `dberlin01` find
+ * their targets; trigram word similarity tolerates typos (`humbolt`). Best matches first.
+ */
+export async function searchInstitutionIds(em: EntityManager, text: string, limit: number): Promise<string[]> {
+  const folded = foldText(text);
+  if (!folded) return [];
+  const rows = await em.execute<{ id: string }[]>(
+    `select id from institution
+      where search_text like ? or ? <% search_text
+      order by (search_text like ?) desc, word_similarity(?, search_text) desc, official_name
+      limit ?`,
+    [`%${escapeLike(folded)}%`, folded, `%${escapeLike(folded)}%`, folded, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Staff: an institution by any identifier: Erasmus code in any spelling, SCHAC code, PIC, OID or web domain. */
+export async function lookupInstitution(ctx: RequestContext, identifier: string): Promise<Institution | null> {
+  const raw = identifier.trim();
+  const erasmus = canonicalErasmusCode(raw);
+  const domain = domainOf(raw);
+  const or: FilterQuery<Institution>[] = [{ pic: raw }, { oid: raw.toUpperCase() }];
+  if (erasmus) or.push({ erasmusCode: erasmus });
+  if (domain) or.push({ schacCode: domain }, { emailDomains: { $contains: [domain] } } as FilterQuery<Institution>);
+  return ctx.em.findOne(Institution, { $or: or });
+}
+
+export async function createInstitution(ctx: RequestContext, input: CreateInstitutionInput): Promise<Institution> {
+  return ctx.transaction(async (tx) => {
+    const institution = tx.em.create(Institution, { officialName: input.officialName.trim(), name: {}, country: input.country } as never);
+    applyInstitutionInput(institution, input);
+    institution.sources = ['staff'];
+    await ensureIdentifiersFree(tx.em, institution);
+    await tx.em.flush();
+    tx.emit({ type: 'institution.created', aggregateType: INSTITUTION_TYPE, aggregateId: institution.id, aggregateVersion: institution.version });
+    return institution;
+  });
+}
+
+export async function updateInstitution(ctx: RequestContext, input: UpdateInstitutionInput): Promise<Institution> {
+  const id = fromGlobalId(input.id, INSTITUTION_TYPE, 'input.id');
+  return ctx.transaction(async (tx) => {
+    const institution = await tx.em.findOne(Institution, { id });
+    if (!institution) throw notFound(INSTITUTION_TYPE, input.id);
+    if (institution.version !== input.version) throw versionConflict(INSTITUTION_TYPE, input.version, institution.version);
+    applyInstitutionInput(institution, input);
+    await ensureIdentifiersFree(tx.em, institution);
+    await tx.em.flush();
+    tx.emit({ type: 'institution.updated', aggregateType: INSTITUTION_TYPE, aggregateId: institution.id, aggregateVersion: institution.version });
+    return institution;
+  });
+}
+
+/** Copies the given fields, normalising codes and URLs; an identifier that cannot be normalised is bad input. */
+function applyInstitutionInput(institution: Institution, input: Partial<CreateInstitutionInput>): void {
+  if (input.officialName) institution.officialName = input.officialName.trim();
+  if (input.name) institution.name = { ...institution.name, ...Object.fromEntries(Object.entries(input.name).filter(([, v]) => v)) };
+  if (input.otherNames) institution.otherNames = [...new Set(input.otherNames.map((n) => n.trim()))];
+  if (input.kind) institution.kind = input.kind;
+  if (input.country) institution.country = isoCountry(input.country);
+  for (const field of ['city', 'street', 'postCode', 'abbreviation', 'logoUrl', 'internalNote', 'echeStart', 'echeEnd', 'pic', 'oid'] as const) {
+    if (input[field] !== undefined) institution[field] = input[field] ?? undefined;
+  }
+  if (input.schacCode !== undefined) institution.schacCode = input.schacCode ?? undefined;
+  if (input.website !== undefined) {
+    const website = input.website === null ? undefined : normaliseWebsite(input.website);
+    if (input.website && !website) throw invalidInput('website', 'website must be a web address (e.g. www.uni.example)');
+    institution.website = website;
+  }
+  if (input.erasmusCode !== undefined) {
+    const code = input.erasmusCode === null ? undefined : canonicalErasmusCode(input.erasmusCode, institution.country);
+    if (input.erasmusCode && !code) {
+      throw invalidInput('erasmusCode', 'erasmusCode must be a country prefix, a city of up to 8 letters and 2 digits (e.g. D BERLIN01)', 'INVALID_ERASMUS_CODE');
+    }
+    institution.erasmusCode = code;
+  }
+  if (input.emailDomains) institution.emailDomains = [...new Set(input.emailDomains)];
+  const websiteDomain = domainOf(institution.website);
+  if (websiteDomain && !institution.emailDomains.includes(websiteDomain)) institution.emailDomains = [...institution.emailDomains, websiteDomain];
+  if (institution.echeStart && institution.echeEnd && institution.echeEnd < institution.echeStart) {
+    throw invalidInput('echeEnd', 'echeEnd must not be before echeStart');
+  }
+}
+
+/** Identifiers are unique across the directory: a clash names the field and the institution holding it. */
+async function ensureIdentifiersFree(em: EntityManager, institution: Institution): Promise<void> {
+  const or = IDENTIFIERS.filter((f) => institution[f]).map((f) => ({ [f]: institution[f] }));
+  if (or.length === 0) return;
+  const clashes = await em.find(Institution, { $or: or, id: { $ne: institution.id } } as FilterQuery<Institution>);
+  for (const other of clashes) {
+    const field = IDENTIFIERS.find((f) => institution[f] && other[f] === institution[f])!;
+    throw InstitutionErrors.identifierTaken(field, institution[field]!, toGlobalId(INSTITUTION_TYPE, other.id), other.officialName);
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+// --- Contacts --------------------------------------------------------------------------------------------------------
+
+/** Contacts of an institution; staff-only ones only for the office. */
+export function contactsOf(ctx: RequestContext, institution: Institution): Promise<ContactPerson[]> {
+  return ctx.loader(contactsByInstitution).load(institution.id).then((all) => (ctx.viewer.isOffice ? all : all.filter((c) => !c.staffOnly)));
+}
+
+export async function addContactPerson(ctx: RequestContext, input: ContactPersonInput): Promise<ContactPerson> {
+  if (!input.institutionId) throw invalidInput('input.institutionId', 'institutionId is required for a new contact');
+  if (!input.role) throw invalidInput('input.role', 'role is required for a new contact');
+  if (!input.name) throw invalidInput('input.name', 'name is required for a new contact');
+  const institutionId = fromGlobalId(input.institutionId, INSTITUTION_TYPE, 'input.institutionId');
+  return ctx.transaction(async (tx) => {
+    const institution = await tx.em.findOne(Institution, { id: institutionId });
+    if (!institution) throw notFound(INSTITUTION_TYPE, input.institutionId!);
+    const contact = tx.em.create(ContactPerson, { institution, role: input.role, name: input.name!.trim() } as never);
+    await applyContactInput(tx.em, contact, institutionId, input);
+    await tx.em.flush();
+    tx.emit({ type: 'contactPerson.added', aggregateType: CONTACT_TYPE, aggregateId: contact.id, aggregateVersion: contact.version, payload: { institutionId } });
+    return contact;
+  });
+}
+
+export async function updateContactPerson(ctx: RequestContext, globalId: string, version: number, input: ContactPersonInput): Promise<ContactPerson> {
+  const id = fromGlobalId(globalId, CONTACT_TYPE);
+  return ctx.transaction(async (tx) => {
+    const contact = await tx.em.findOne(ContactPerson, { id });
+    if (!contact) throw notFound(CONTACT_TYPE, globalId);
+    if (contact.version !== version) throw versionConflict(CONTACT_TYPE, version, contact.version);
+    if (input.institutionId) throw invalidInput('input.institutionId', 'a contact cannot move to another institution');
+    if (input.role) contact.role = input.role;
+    if (input.name) contact.name = input.name.trim();
+    await applyContactInput(tx.em, contact, contact.institution.id, input);
+    await tx.em.flush();
+    tx.emit({ type: 'contactPerson.updated', aggregateType: CONTACT_TYPE, aggregateId: contact.id, aggregateVersion: contact.version });
+    return contact;
+  });
+}
+
+export async function removeContactPerson(ctx: RequestContext, globalId: string): Promise<string> {
+  const id = fromGlobalId(globalId, CONTACT_TYPE);
+  return ctx.transaction(async (tx) => {
+    const contact = await tx.em.findOne(ContactPerson, { id });
+    if (!contact) throw notFound(CONTACT_TYPE, globalId);
+    tx.em.remove(contact);
+    tx.emit({ type: 'contactPerson.removed', aggregateType: CONTACT_TYPE, aggregateId: contact.id });
+    return globalId;
+  });
+}
+
+async function applyContactInput(em: EntityManager, contact: ContactPerson, institutionId: string, input: ContactPersonInput) {
+  if (input.email !== undefined) contact.email = input.email ?? undefined;
+  if (input.phone !== undefined) contact.phone = input.phone ?? undefined;
+  if (input.staffOnly !== undefined && input.staffOnly !== null) contact.staffOnly = input.staffOnly;
+  if (input.unitId) {
+    const unitId = fromGlobalId(input.unitId, 'OrganisationalUnit', 'input.unitId');
+    const unit = await em.findOne(OrganisationalUnit, { id: unitId, institution: institutionId });
+    if (!unit) throw invalidInput('input.unitId', 'the unit does not belong to this institution', 'UNIT_NOT_IN_INSTITUTION');
+    contact.unit = em.getReference(OrganisationalUnit, unitId) as never;
+  }
 }
