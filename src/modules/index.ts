@@ -14,6 +14,7 @@ import {
   CooperationConditionResolver,
 } from './agreements/agreement.resolver';
 import { AGREEMENT_TYPE, getAgreement } from './agreements/agreement.service';
+import { PartnerResolver } from './agreements/partner.resolver';
 import { ContactPerson } from './institutions/contact-person.entity';
 import { Institution } from './institutions/institution.entity';
 import { AssociationMembership, MembershipCorrespondence } from './memberships/membership.entity';
@@ -43,6 +44,7 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   AgreementPartyResolver,
   AgreementRevisionResolver,
   CooperationConditionResolver,
+  PartnerResolver,
   InstitutionResolver,
   ContactPersonResolver,
   OrganisationalUnitResolver,

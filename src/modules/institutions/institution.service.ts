@@ -92,18 +92,29 @@ export async function listInstitutions(
 }
 
 /**
- * Ids of institutions matching what a person typed: folded, so `bogazici`, `ISTANBUL TEKNIK` and `dberlin01` find
- * their targets; trigram word similarity tolerates typos (`humbolt`). Best matches first.
+ * SQL matching what a person typed against an institution's folded names and identifiers: every word must occur
+ * (`bogazici`, `ISTANBUL TEKNIK`, `dberlin01`, `lodz`), each either literally or close enough by trigram word
+ * similarity to tolerate a typo (`humbolt`).
  */
-export async function searchInstitutionIds(em: EntityManager, text: string, limit: number): Promise<string[]> {
+export function institutionSearchSql(column: string, text: string): { sql: string; params: string[] } | undefined {
   const folded = foldText(text);
-  if (!folded) return [];
+  if (!folded) return undefined;
+  const words = folded.split(' ');
+  return {
+    sql: `(${words.map(() => `(${column} like ? or ? <% ${column})`).join(' and ')})`,
+    params: words.flatMap((w) => [`%${escapeLike(w)}%`, w]),
+  };
+}
+
+/** Ids of institutions matching a search, best matches first. */
+export async function searchInstitutionIds(em: EntityManager, text: string, limit: number): Promise<string[]> {
+  const match = institutionSearchSql('search_text', text);
+  if (!match) return [];
+  const folded = foldText(text);
   const rows = await em.execute<{ id: string }[]>(
-    `select id from institution
-      where search_text like ? or ? <% search_text
-      order by (search_text like ?) desc, word_similarity(?, search_text) desc, official_name
-      limit ?`,
-    [`%${escapeLike(folded)}%`, folded, `%${escapeLike(folded)}%`, folded, limit],
+    `select id from institution where ${match.sql}
+      order by word_similarity(?, search_text) desc, official_name limit ?`,
+    [...match.params, folded, limit],
   );
   return rows.map((r) => r.id);
 }
