@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config/config';
-import { moduleEntities, moduleResolvers, databaseIsEmpty, seedDemo } from './modules';
+import { moduleEntities, moduleResolvers, databaseIsEmpty, registerModuleJobs, seedDemo } from './modules';
 import { createTokenVerifier } from './platform/auth/tokens';
 import { openDatabase, type DatabaseHandle } from './platform/db/database';
 import { EMBEDDED_MAX_CONNECTIONS } from './platform/db/embedded';
@@ -94,6 +94,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       );
       await job.em.execute(`delete from job where state = 'done' and finished_at < now() - interval '7 days'`);
     });
+    registerModuleJobs(jobs);
     bus.onRing(() => void jobs.wake());
 
     const events: HubEvents = {

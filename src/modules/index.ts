@@ -13,11 +13,14 @@ import {
   AgreementRevisionResolver,
   CooperationConditionResolver,
 } from './agreements/agreement.resolver';
-import { AGREEMENT_TYPE, getAgreement } from './agreements/agreement.service';
+import { AGREEMENT_TYPE, expireEndedAgreements, getAgreement } from './agreements/agreement.service';
+import type { JobRunner } from '../platform/jobs/job-runner';
 import { PartnerResolver } from './agreements/partner.resolver';
 import { ContactPerson } from './institutions/contact-person.entity';
 import { Institution } from './institutions/institution.entity';
 import { AssociationMembership, MembershipCorrespondence } from './memberships/membership.entity';
+import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
+import { getMembership, MEMBERSHIP_TYPE } from './memberships/membership.service';
 import { ContactPersonResolver, InstitutionResolver } from './institutions/institution.resolver';
 import { seedHomeInstitution, type HomeInstitutionSeed } from './institutions/institution.seed';
 import { getInstitution, INSTITUTION_TYPE } from './institutions/institution.service';
@@ -49,12 +52,24 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   ContactPersonResolver,
   OrganisationalUnitResolver,
   ViewerResolver,
+  AssociationMembershipResolver, MembershipCorrespondenceResolver,
 ];
 
 registerNodeType(INSTITUTION_TYPE, (ctx, id) => getInstitution(ctx, id));
 registerNodeType(UNIT_TYPE, (ctx, id) => getUnit(ctx, id, true));
 // Agreements are not public: node(id) answers null unless the viewer may read them.
 registerNodeType(AGREEMENT_TYPE, (ctx, id) => getAgreement(ctx, id));
+// Memberships are office data: node(id) answers null for anyone else.
+registerNodeType(MEMBERSHIP_TYPE, (ctx, id) => getMembership(ctx, id));
+
+/** Background work the modules schedule on the hub's job runner. */
+export function registerModuleJobs(jobs: JobRunner): void {
+  // Agreements in effect whose last academic year has ended become EXPIRED (checked every six hours).
+  jobs.schedule('agreements.expire', 6 * 3600_000, async (_payload, job) => {
+    const expired = await expireEndedAgreements(job.em);
+    if (expired) job.log.info({ expired }, 'agreements expired');
+  });
+}
 
 export const SEEDS_DIR = path.resolve(__dirname, '../../seeds');
 

@@ -283,25 +283,30 @@ export async function signAgreement(ctx: RequestContext, input: SignAgreementInp
   });
 }
 
-/** Agreements in effect whose last academic year has ended become EXPIRED (a daily job). */
+/** Agreements in effect whose last academic year has ended become EXPIRED (a scheduled job), one transaction each. */
 export async function expireEndedAgreements(em: EntityManager, today = new Date()): Promise<number> {
-  const ended = await em.find(Agreement, { status: AgreementStatus.IN_EFFECT });
+  const due = await em.execute<{ id: string }[]>(
+    `select id::text as id from agreement
+      where status = 'IN_EFFECT' and make_date(cast(left(last_academic_year, 4) as int) + 1, 8, 31) < ?::date`,
+    [today.toISOString().slice(0, 10)],
+  );
   let count = 0;
-  for (const agreement of ended.filter((a) => academicYearEnd(a.lastAcademicYear) < today.toISOString().slice(0, 10))) {
-    await em.transactional(async (tx) => {
-      const fresh = await tx.findOneOrFail(Agreement, { id: agreement.id });
-      if (fresh.status !== AgreementStatus.IN_EFFECT) return;
-      fresh.status = AgreementStatus.EXPIRED;
+  for (const { id } of due) {
+    // A fresh entity manager per agreement: nothing loaded outside the transaction is touched inside it.
+    await em.fork({ clear: true }).transactional(async (tx) => {
+      const agreement = await tx.findOneOrFail(Agreement, { id });
+      if (agreement.status !== AgreementStatus.IN_EFFECT) return;
+      agreement.status = AgreementStatus.EXPIRED;
       await tx.flush();
-      await writeRevision(tx as EntityManager, fresh, 'system');
+      await writeRevision(tx as EntityManager, agreement, 'system');
       recordEvent(tx as EntityManager, {
         type: AGREEMENT_EVENTS.statusChanged,
         aggregateType: AGREEMENT_TYPE,
-        aggregateId: fresh.id,
-        aggregateVersion: fresh.version,
+        aggregateId: agreement.id,
+        aggregateVersion: agreement.version,
         actor: 'system',
-        scopeUnitIds: await scopeUnits(tx as EntityManager, fresh),
-        payload: { from: AgreementStatus.IN_EFFECT, to: AgreementStatus.EXPIRED },
+        scopeUnitIds: await scopeUnits(tx as EntityManager, agreement),
+        payload: { status: AgreementStatus.EXPIRED, from: AgreementStatus.IN_EFFECT, to: AgreementStatus.EXPIRED },
       });
       count++;
     });
@@ -543,4 +548,23 @@ export async function statusChangeView(ctx: RequestContext, event: DeliveredEven
     occurredAt: event.occurredAt,
     agreement: await getAgreement(ctx, event.aggregateId),
   };
+}
+
+// --- For importers -----------------------------------------------------------------------------------------------
+
+/**
+ * Records a change an importer (the EWP IIA import) made to an agreement inside `tx`, as the functions above record
+ * theirs: a revision with what changed, and the outbox event (`created`; `statusChanged` with from/to when the
+ * status moved; `updated` otherwise). The agreement must be flushed, with a new version when it existed before.
+ */
+export async function recordImportedAgreementChange(
+  tx: Transaction,
+  agreement: Agreement,
+  change: { created: boolean; statusFrom?: AgreementStatus },
+): Promise<void> {
+  if (change.created) return recordChange(tx, agreement, AGREEMENT_EVENTS.created);
+  if (change.statusFrom && change.statusFrom !== agreement.status) {
+    return recordChange(tx, agreement, AGREEMENT_EVENTS.statusChanged, { from: change.statusFrom, to: agreement.status });
+  }
+  return recordChange(tx, agreement, AGREEMENT_EVENTS.updated);
 }
