@@ -34,6 +34,8 @@ export interface Transaction {
 export class RequestContext {
   private loaders = new Map<string, DataLoader<unknown, unknown, unknown>>();
   private _em: EntityManager;
+  /** While a transaction runs: its handle, and loaders that read through it. */
+  private active?: { tx: Transaction; loaders: Map<string, DataLoader<unknown, unknown, unknown>> };
 
   constructor(
     readonly requestId: string,
@@ -47,15 +49,17 @@ export class RequestContext {
     this._em = rootEm.fork({ clear: true });
   }
 
+  /** The request's entity manager, or the open transaction's while one runs (so services can be composed). */
   get em(): EntityManager {
-    return this._em;
+    return this.active?.tx.em ?? this._em;
   }
 
   loader<K, V, C>(definition: LoaderDefinition<K, V, C>): DataLoader<K, V, C> {
-    let loader = this.loaders.get(definition.name);
+    const loaders = this.active?.loaders ?? this.loaders;
+    let loader = loaders.get(definition.name);
     if (!loader) {
       loader = definition.create(this) as DataLoader<unknown, unknown, unknown>;
-      this.loaders.set(definition.name, loader);
+      loaders.set(definition.name, loader);
     }
     return loader as unknown as DataLoader<K, V, C>;
   }
@@ -72,20 +76,28 @@ export class RequestContext {
 
   /**
    * Runs `fn` in one database transaction. Events it emits are written to the outbox in that transaction;
-   * the bus rings only after commit, so nothing is announced that did not happen.
+   * the bus rings only after commit, so nothing is announced that did not happen. A service called from inside
+   * another's transaction joins it: one commit for both, and on PGlite no second connection that would wait forever.
    */
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.active) return fn(this.active.tx);
     let emitted = 0;
     const actor = this.viewer.subject ?? undefined;
-    const result = await this._em.transactional(async (em) =>
-      fn({
+    const result = await this._em.transactional(async (em) => {
+      const tx: Transaction = {
         em: em as EntityManager,
         emit: (event) => {
           emitted++;
           this.events.record(em as EntityManager, { actor, ...event });
         },
-      }),
-    );
+      };
+      this.active = { tx, loaders: new Map() };
+      try {
+        return await fn(tx);
+      } finally {
+        this.active = undefined;
+      }
+    });
     if (emitted > 0) this.events.ring();
     return result;
   }
