@@ -1,14 +1,25 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { hubSchema, openOrm, prepareDatabase, startHub } from './hub';
 import { findAccountForToken } from './modules/accounts/account.service';
 import { databaseIsEmpty, seedDemo } from './modules';
+import { exportTask, importIiaTask, stderrLogger } from './modules/exports/commands';
 import { ROLES, type Role } from './platform/auth/viewer';
 import { signDevelopmentToken } from './platform/auth/tokens';
 import { migrate } from './platform/db/orm';
 import { writeSchemaFile } from './platform/graphql/schema';
 import { createLogger, type Logger } from './platform/logging/logger';
+import {
+  formatImportSummary,
+  ImportFileError,
+  importPartners,
+  readImportFile,
+  type ImportSummary,
+  type ParsedFile,
+} from './modules/institutions/institution-import.service';
 
 const USAGE = `Usage: node dist/main.js <command> [options]   (npm run <command> -- [options])
 
@@ -23,7 +34,13 @@ Commands:
                            --unit CODE|ID   a unit the token is scoped to (repeatable; coordinators)
                            --expires 12h    lifetime
   schema                 write schema.graphql from the code
-  migration:create       write a new migration for entity changes (development)`;
+  import partners FILE.. import partner institutions: ECHE or world-universities JSON, CSV with a header row
+                           (--json: summary as JSON)
+  migration:create       write a new migration for entity changes (development)
+  export iia <id>        print an agreement as an EWP IIA v7 get-response document (XML)
+  export partners-csv    print the institution directory as CSV (--bom for Excel)
+  export agreements-csv  print the agreements as CSV (--bom for Excel)
+  import iia <file.xml>  import a partner's EWP IIA v7 get-response into an agreement (--json: report as JSON)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -72,6 +89,33 @@ async function main(argv: string[]): Promise<number> {
         const result = await orm.getMigrator().createMigration();
         console.log(result.fileName ? `Wrote src/migrations/${result.fileName}; add it to src/migrations/index.ts` : 'No changes.');
       });
+    case 'export': {
+      // Data goes to stdout, so the log goes to stderr.
+      const task = exportTask(rest);
+      if (typeof task === 'string') {
+        console.error(task);
+        return 2;
+      }
+      const quiet = stderrLogger(config);
+      return withDatabase(config, quiet, async (orm) => {
+        await prepareDatabase(orm, config, quiet);
+        await task(orm);
+      });
+    }
+    case 'import': {
+      const [what, ...args] = rest;
+      if (what === 'partners') return importPartnersCommand(config, args);
+      const task = what === 'iia' ? importIiaTask(args) : `Unknown import: ${what ?? '(none)'}; use: import partners <file> ... or import iia <file.xml>`;
+      if (typeof task === 'string') {
+        console.error(task);
+        return 2;
+      }
+      const quiet = stderrLogger(config);
+      return withDatabase(config, quiet, async (orm) => {
+        await prepareDatabase(orm, config, quiet);
+        await task(orm);
+      });
+    }
     default:
       console.error(`Unknown command: ${command}\n\n${USAGE}`);
       return 2;
@@ -177,6 +221,65 @@ async function token(config: Config, log: Logger, args: string[]): Promise<numbe
   const jwt = await signDevelopmentToken(config, { sub: subject!, roles: tokenRoles, units, name, expiresIn: values.expires });
   process.stdout.write(`${jwt}\n`);
   return 0;
+}
+
+/** `import partners <file> [<file> ...] [--json]`: every file is read before anything is written. */
+async function importPartnersCommand(config: Config, args: string[]): Promise<number> {
+  const { values, positionals: files } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  if (files.length === 0) {
+    console.error('Usage: npm run import -- partners <file> [<file> ...] [--json]');
+    return 2;
+  }
+  const parsed: { file: string; data: ParsedFile }[] = [];
+  for (const file of files) {
+    try {
+      parsed.push({ file, data: await readImportFile(file) });
+    } catch (e) {
+      if (!(e instanceof ImportFileError)) throw e;
+      console.error(`Cannot import ${file}: ${e.message}`);
+      return 1;
+    }
+  }
+  // Log lines go to stderr: stdout carries the summary (JSON with --json).
+  const taskLog = pino({ level: config.logLevel, base: { service: 'iro-hub' } }, pino.destination(2));
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  const summaries: (ImportSummary & { file: string })[] = [];
+  try {
+    await withDatabase(config, taskLog, async (orm) => {
+      await prepareDatabase(orm, config, taskLog);
+      for (const { file, data } of parsed) {
+        if (stop.signal.aborted) break;
+        const bar = process.stderr.isTTY && !values.json ? progressBar(path.basename(file)) : undefined;
+        const summary = await importPartners(orm.em.fork(), data, { onProgress: bar?.update, signal: stop.signal });
+        bar?.done();
+        summaries.push({ file, ...summary });
+        if (!values.json) console.log(`${formatImportSummary(file, summary)}\n`);
+      }
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  if (values.json) console.log(JSON.stringify({ files: summaries }, null, 2));
+  return stop.signal.aborted ? 130 : 0;
+}
+
+/** A one-line progress bar on stderr (a terminal): `eche-holders.json [#######.......]  48%  2841/5912`. */
+function progressBar(label: string) {
+  let last = -1;
+  return {
+    update: (done: number, total: number) => {
+      const ratio = total ? done / total : 1;
+      const percent = Math.floor(ratio * 100);
+      if (percent === last) return;
+      last = percent;
+      const width = 30;
+      const filled = Math.round(ratio * width);
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}%  ${done}/${total}`);
+    },
+    done: () => process.stderr.write('\r\x1b[2K'),
+  };
 }
 
 main(process.argv.slice(2)).then(

@@ -15,6 +15,8 @@ import {
 } from './agreements/agreement.resolver';
 import { AGREEMENT_TYPE, expireEndedAgreements, getAgreement } from './agreements/agreement.service';
 import type { JobRunner } from '../platform/jobs/job-runner';
+import { EwpAgreementResolver } from './agreements/ewp/ewp.resolver';
+import { seedAgreements, type AgreementSeed } from './agreements/agreement.seed';
 import { PartnerResolver } from './agreements/partner.resolver';
 import { ContactPerson } from './institutions/contact-person.entity';
 import { Institution } from './institutions/institution.entity';
@@ -22,6 +24,7 @@ import { AssociationMembership, MembershipCorrespondence } from './memberships/m
 import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
 import { getMembership, MEMBERSHIP_TYPE } from './memberships/membership.service';
 import { ContactPersonResolver, InstitutionResolver } from './institutions/institution.resolver';
+import { importPartners, parseImportText } from './institutions/institution-import.service';
 import { seedHomeInstitution, type HomeInstitutionSeed } from './institutions/institution.seed';
 import { getInstitution, INSTITUTION_TYPE } from './institutions/institution.service';
 import { OrganisationalUnit } from './institutions/organisational-unit.entity';
@@ -48,6 +51,7 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   AgreementRevisionResolver,
   CooperationConditionResolver,
   PartnerResolver,
+  EwpAgreementResolver,
   InstitutionResolver,
   ContactPersonResolver,
   OrganisationalUnitResolver,
@@ -80,6 +84,10 @@ export async function seedDemo(em: EntityManager, dir = path.join(SEEDS_DIR, 'de
     const unitIds = seedHomeInstitution(tx as EntityManager, read<HomeInstitutionSeed>('home-institution.json'));
     seedAccounts(tx as EntityManager, read<{ users: UserSeed[] }>('users.json').users, unitIds);
   });
+  // Partner universities: about 300 real ECHE holders (seeds/reference), through the directory import.
+  await importPartners(em, parseImportText(readFileSync(path.join(dir, 'partner-institutions.json'), 'utf8')));
+  // Agreements with most of them: IIAs, bilateral agreements, MoUs and (suspended, so expired) Farabi protocols.
+  await em.fork().transactional((tx) => seedAgreements(tx as EntityManager, read<{ agreements: AgreementSeed[] }>('agreements.json').agreements));
 }
 
 /** True when the database holds no home institution yet (a fresh install). */

@@ -29,7 +29,7 @@ describe('Erasmus codes', () => {
     expect(canonicalErasmusCode('sfalun01', 'FI')).toBe('SF ALUN01');
   });
 
-  it.each([[''], ['BERLIN'], ['XX BERLIN01'], ['D BERLINBERLIN01'], ['D BERLIN1']])('rejects %p', (raw) => {
+  it.each([[''], ['BERLIN'], ['XX BERLIN01'], ['D BERLINBERLIN01'], ['D BERLIN1234']])('rejects %p', (raw) => {
     expect(canonicalErasmusCode(raw)).toBeUndefined();
   });
 
@@ -83,5 +83,22 @@ describe('names', () => {
     expect(text).toContain('freie universitat berlin');
     expect(text).toContain('dberlin01');
     expect(text).toContain('fu berlin de');
+  });
+});
+
+describe('real Erasmus codes beyond the documented pattern', () => {
+  it.each([
+    ['E BARCELO100', 'E  BARCELO100'],
+    ['F PARIS001', 'F  PARIS001'],
+    ['E TOLEDO3', 'E  TOLEDO3'],
+    ['I FROSINONE03', 'I  FROSINONE03'],
+    ['F PARIS 063', 'F  PARIS063'],
+  ])('accepts %s as %s', (raw, canonical) => {
+    expect(canonicalErasmusCode(raw)).toBe(canonical);
+  });
+
+  it('tidies Turkish capitals without a stray combining dot, and leaves mixed case alone', () => {
+    expect(tidyName('BİTLİS EREN ÜNİVERSİTESİ')).toBe('Bitlis Eren Üniversitesi');
+    expect(tidyName('İstanbul Teknik Üniversitesi')).toBe('İstanbul Teknik Üniversitesi');
   });
 });

@@ -165,7 +165,7 @@ export async function quotaTotals(ctx: RequestContext, academicYear: string, gro
     MOBILITY_TYPE: `c.mobility_type`,
   }[groupBy];
   const label = groupBy === 'PARTNER' ? `(select official_name from institution where id::text = ${key})` : key;
-  return ctx.em.execute<QuotaTotal[]>(
+  const rows = await ctx.em.execute<QuotaTotal[]>(
     `select ${key} as key, ${label} as label, sum(c.mobilities_per_year)::int as mobilities,
             coalesce(sum(c.total_months_per_year), 0)::float as months, coalesce(sum(c.total_days_per_year), 0)::int as days,
             count(distinct c.agreement_id)::int as agreements
@@ -177,6 +177,8 @@ export async function quotaTotals(ctx: RequestContext, academicYear: string, gro
       order by mobilities desc, 2`,
     [academicYear, academicYear],
   );
+  // A partner is named by its global ID, as everywhere in the API (node(id), filter.partnerId), not by its uuid.
+  return groupBy === 'PARTNER' ? rows.map((r) => ({ ...r, key: toGlobalId(INSTITUTION_TYPE, r.key) })) : rows;
 }
 
 // --- Changes -----------------------------------------------------------------------------------------------------
@@ -197,7 +199,7 @@ export async function createAgreement(ctx: RequestContext, input: CreateAgreemen
     await setPartners(tx.em, agreement, home, input.partners);
     await setConditions(tx.em, agreement, home, input.conditions ?? []);
     await flushMapped(tx.em, agreement);
-    await recordChange(tx, agreement, AGREEMENT_EVENTS.created);
+    await recordChange(tx, agreement, AGREEMENT_EVENTS.created, {}, ctx.viewer.subject ?? undefined);
     return agreement;
   });
 }
@@ -206,6 +208,7 @@ export async function updateAgreement(ctx: RequestContext, input: UpdateAgreemen
   const id = fromGlobalId(input.id, AGREEMENT_TYPE, 'input.id');
   return ctx.transaction(async (tx) => {
     const agreement = await loadForChange(tx, ctx, id, input.id, input.version);
+    const from = agreement.status;
     const contentChange = Object.entries(input).some(([k, v]) => v !== undefined && !['id', 'version', 'internalNote'].includes(k));
     if (contentChange && !EDITABLE.includes(agreement.status)) throw AgreementErrors.locked(agreement.status);
     const home = await tx.em.findOneOrFail(Institution, { isHome: true });
@@ -230,8 +233,17 @@ export async function updateAgreement(ctx: RequestContext, input: UpdateAgreemen
       agreement.status = AgreementStatus.IN_NEGOTIATION;
       clearSignatures(agreement);
     }
+    // Every accepted update is a new version, also when only the partner or condition rows changed (they live in
+    // their own tables, so the agreement row would not be updated and keep its version: the revision would clash
+    // with the previous one, and a concurrent edit based on the old version would not be detected).
+    agreement.updatedAt = new Date();
     await flushMapped(tx.em, agreement);
-    await recordChange(tx, agreement, AGREEMENT_EVENTS.updated);
+    // Withdrawing a signature moves the status: subscribers of status changes hear of it.
+    if (agreement.status !== from) {
+      await recordChange(tx, agreement, AGREEMENT_EVENTS.statusChanged, { from, to: agreement.status }, ctx.viewer.subject ?? undefined);
+    } else {
+      await recordChange(tx, agreement, AGREEMENT_EVENTS.updated, {}, ctx.viewer.subject ?? undefined);
+    }
     return agreement;
   });
 }
@@ -243,13 +255,14 @@ export async function changeAgreementStatus(ctx: RequestContext, globalId: strin
     const from = agreement.status;
     const allowed = TRANSITIONS[from].filter((s) => !SIGNED_STATES.includes(s));
     if (!allowed.includes(to)) {
-      throw AgreementErrors.invalidTransition(from, to, SIGNED_STATES.includes(to) ? [...allowed, 'signAgreement'] : allowed);
+      // Point to signAgreement only where signing can reach the requested status (not from a draft).
+      throw AgreementErrors.invalidTransition(from, to, TRANSITIONS[from].includes(to) ? [...allowed, 'signAgreement'] : allowed);
     }
     agreement.status = to;
     if (to === AgreementStatus.TERMINATED) agreement.terminatedOn = new Date().toISOString().slice(0, 10);
     if (to === AgreementStatus.IN_NEGOTIATION || to === AgreementStatus.DRAFT) clearSignatures(agreement);
     await tx.em.flush();
-    await recordChange(tx, agreement, AGREEMENT_EVENTS.statusChanged, { from, to });
+    await recordChange(tx, agreement, AGREEMENT_EVENTS.statusChanged, { from, to }, ctx.viewer.subject ?? undefined);
     return agreement;
   });
 }
@@ -275,10 +288,13 @@ export async function signAgreement(ctx: RequestContext, input: SignAgreementInp
     }
     agreement.status = agreement.homeSignedOn && agreement.partnerSignedOn ? AgreementStatus.IN_EFFECT : AgreementStatus.SIGNED_BY_ONE;
     await tx.em.flush();
-    await recordChange(tx, agreement, agreement.status === from ? AGREEMENT_EVENTS.updated : AGREEMENT_EVENTS.statusChanged, {
-      from,
-      to: agreement.status,
-    });
+    await recordChange(
+      tx,
+      agreement,
+      agreement.status === from ? AGREEMENT_EVENTS.updated : AGREEMENT_EVENTS.statusChanged,
+      { from, to: agreement.status },
+      ctx.viewer.subject ?? undefined,
+    );
     return agreement;
   });
 }
@@ -340,20 +356,28 @@ async function homeUnit(em: EntityManager, home: Institution, globalId: string, 
 async function setPartners(em: EntityManager, agreement: Agreement, home: Institution, inputs: AgreementPartnerInput[]) {
   const ids = inputs.map((p, i) => fromGlobalId(p.institutionId, INSTITUTION_TYPE, `partners.${i}.institutionId`));
   const institutions = await em.find(Institution, { id: { $in: ids } });
+  // A partner that stays keeps its row: a new row for the same institution would be inserted before the old one is
+  // deleted and break the (agreement, institution) unique key. A partner listed twice is one row.
+  const byInstitution = new Map<string, AgreementPartner>(
+    agreement.partners.isInitialized() ? agreement.partners.getItems().map((p) => [p.institution.id, p]) : [],
+  );
   const rows: AgreementPartner[] = [];
   for (const [i, input] of inputs.entries()) {
     const institution = institutions.find((x) => x.id === ids[i]);
     if (!institution) throw AgreementErrors.partnerUnknown(`partners.${i}.institutionId`);
     if (institution.id === home.id) throw AgreementErrors.partnerIsHome(`partners.${i}.institutionId`);
-    const row = em.create(AgreementPartner, { agreement, institution } as never);
+    if (rows.some((r) => r.institution.id === institution.id)) continue;
+    const row = byInstitution.get(institution.id) ?? em.create(AgreementPartner, { agreement, institution } as never);
     if (input.unitId) {
       const unit = await em.findOne(OrganisationalUnit, { id: fromGlobalId(input.unitId, UNIT_TYPE, `partners.${i}.unitId`), institution });
       if (!unit) throw AgreementErrors.unitNotInInstitution(`partners.${i}.unitId`);
       row.unit = unit as never;
+    } else if (row.unit) {
+      row.unit = undefined;
     }
     rows.push(row);
   }
-  agreement.partners.set(rows.filter((r, i) => ids.indexOf(ids[i]) === i));
+  agreement.partners.set(rows);
 }
 
 /** Replaces the conditions (or, with `null`, re-checks the current ones against changed years and partners). */
@@ -506,8 +530,8 @@ async function scopeUnits(em: EntityManager, agreement: Agreement): Promise<stri
   return lineage;
 }
 
-async function recordChange(tx: Transaction, agreement: Agreement, type: string, payload: Record<string, unknown> = {}) {
-  await writeRevision(tx.em, agreement, undefined);
+async function recordChange(tx: Transaction, agreement: Agreement, type: string, payload: Record<string, unknown> = {}, actor?: string) {
+  await writeRevision(tx.em, agreement, actor);
   tx.emit({
     type,
     aggregateType: AGREEMENT_TYPE,

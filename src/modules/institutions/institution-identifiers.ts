@@ -11,7 +11,9 @@ export const ERASMUS_PREFIXES: Record<string, string> = {
   SF: 'FI', SI: 'SI', SK: 'SK', TR: 'TR', UK: 'GB', XK: 'XK',
 };
 const PREFIXES_LONGEST_FIRST = Object.keys(ERASMUS_PREFIXES).sort((a, b) => b.length - a.length);
-const CITY_AND_NUMBER = /^[A-Z-]{1,8}[0-9]{2}$/;
+// The documented form is a city of up to 8 letters and 2 digits, but real codes go further (`E BARCELO100`,
+// `F PARIS001`, `E TOLEDO3`, `I FROSINONE03`): accept what the Commission's own list holds.
+const CITY_AND_NUMBER = /^[A-Z-]{1,9}[0-9]{1,3}$/;
 
 /** The EU's own country codes that differ from ISO 3166-1 alpha-2. */
 const EU_TO_ISO: Record<string, string> = { EL: 'GR', UK: 'GB' };
@@ -103,6 +105,7 @@ export function tidyName(name: string): string {
   if (letters.length < 4 || letters !== letters.toUpperCase()) return trimmed;
   const small = new Set(['of', 'and', 'the', 'for', 'de', 'di', 'del', 'la', 'le', 'des', 'du', 'der', 'und', 'y', 'e', 'et', 'in', 'at', 'im', 'am', 'fur', 'für']);
   return trimmed
+    .replace(/İ/g, 'I') // would lower-case to i plus a combining dot
     .toLocaleLowerCase('en')
     .split(' ')
     .map((w, i) => (i > 0 && small.has(w) ? w : w.charAt(0).toLocaleUpperCase('en') + w.slice(1)))

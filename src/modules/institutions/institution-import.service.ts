@@ -5,18 +5,19 @@
  * matches of a batch loaded by a constant number of queries.
  *
  * Matching an incoming record to an institution, in this order: the same Erasmus code; the same PIC or OID; a
- * shared web/e-mail domain (within the country); the same folded name within the country. A match on a domain
- * or a name is refused when the two carry different Erasmus codes, PICs or OIDs. Merging fills missing fields and
- * never overwrites a value from a source of higher rank (see `fieldRank`); names met along the way are kept as
- * `otherNames`. Importing the same file again changes nothing.
+ * shared web/e-mail domain (within the country); the same folded name within the country (across sources also the
+ * same words in another order or with "university" in another language). A match on a domain or a name is refused
+ * when the two carry different Erasmus codes, PICs or OIDs. Merging fills missing fields and never overwrites a
+ * value from a source of higher rank (see `fieldRank`); names met along the way are kept as `otherNames`.
+ * Importing the same file again changes nothing.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readFile } from 'node:fs/promises';
 import { recordEvent } from '../../platform/events/outbox';
-import { canonicalErasmusCode, domainOf, foldText, isoCountry, normaliseWebsite, tidyName } from './institution-identifiers';
-import { Institution, InstitutionKind } from './institution.entity';
+import { canonicalErasmusCode, domainOf, foldText, isoCountry, normaliseWebsite, searchTextOf, tidyName } from './institution-identifiers';
+import { Institution, InstitutionKind, type LocalisedTextData } from './institution.entity';
 
 // --- Formats ---------------------------------------------------------------------------------------------------------
 
@@ -499,12 +500,19 @@ class WorkingSet {
   private byDomain = new Map<string, Set<Institution>>();
   private byName = new Map<string, Set<Institution>>();
 
+  private ids = new Set<string>();
+
   constructor(institutions: Institution[]) {
     for (const i of institutions) this.index(i);
   }
 
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
   /** Adds the institution's current keys (old keys of changed identifiers are dropped). */
   index(i: Institution, previous?: Partial<Record<(typeof UNIQUE_FIELDS)[number], string | undefined>>): void {
+    this.ids.add(i.id);
     const maps = { erasmusCode: this.byErasmus, pic: this.byPic, oid: this.byOid, schacCode: this.bySchac };
     for (const f of UNIQUE_FIELDS) {
       const old = previous?.[f];
@@ -539,11 +547,58 @@ function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
 }
 
 function namesOf(i: Pick<Institution, 'officialName' | 'name' | 'otherNames'>): Set<string> {
-  return new Set([i.officialName, i.name.en, i.name.tr, ...i.otherNames].filter((n): n is string => !!n).map(foldText).filter(Boolean));
+  return nameKeysOf([i.officialName, i.name.en, i.name.tr, ...i.otherNames]);
 }
 
 function recordNames(r: ImportRecord): Set<string> {
-  return new Set([r.officialName, r.displayName, ...r.otherNames].map(foldText).filter(Boolean));
+  return nameKeysOf([r.officialName, r.displayName, ...r.otherNames]);
+}
+
+function nameKeysOf(names: (string | undefined)[]): Set<string> {
+  const keys = new Set<string>();
+  for (const n of names) {
+    if (!n) continue;
+    const folded = foldText(n);
+    if (folded) keys.add(`=${folded}`);
+    const key = nameKey(n);
+    if (key) keys.add(`~${key}`);
+  }
+  return keys;
+}
+
+/** Words a name can do without: articles and prepositions of the directory's languages (folded). */
+const NAME_STOPWORDS = new Set([
+  'of', 'the', 'and', 'for', 'in', 'at', 'de', 'di', 'da', 'do', 'dos', 'das', 'del', 'della', 'degli', 'dei', 'delle',
+  'des', 'du', 'la', 'le', 'les', 'l', 'd', 'der', 'die', 'den', 'und', 'fur', 'zu', 'im', 'am', 'an', 'y', 'e', 'et',
+  'i', 'u', 'w', 'we', 'v', 've', 'van', 'von', 'en', 'a', 'al', 'el',
+]);
+/** "University" in the directory's languages (folded), read as one word. */
+const UNIVERSITY_WORDS = new Set([
+  'university', 'universitesi', 'universite', 'universitat', 'universitaet', 'universita', 'universidad', 'universidade',
+  'universitet', 'universiteit', 'universiteti', 'universitetit', 'uniwersytet', 'univerzita', 'univerzitet', 'univerza',
+  'universitatea', 'universitetas', 'universitate', 'universiti', 'universitas', 'yliopisto', 'egyetem',
+]);
+/** Words that name a kind of institution, not one institution: a name of only these identifies nothing. */
+const GENERIC_NAME_WORDS = new Set([
+  'university', 'college', 'school', 'academy', 'institute', 'institut', 'instituto', 'istituto', 'hochschule',
+  'fachhochschule', 'polytechnic', 'technical', 'technology', 'sciences', 'science', 'applied', 'arts', 'art', 'music',
+  'medical', 'medicine', 'business', 'management', 'education', 'higher', 'state', 'national', 'public', 'private',
+  'international', 'open', 'new', 'free', 'catholic', 'american', 'european',
+]);
+
+/**
+ * A name as a set of words, for names that differ only in word order, articles or the language of "university"
+ * (`Boğaziçi University` = `BOGAZICI UNIVERSITESI`, `University of Cukurova` = `Cukurova University`). Undefined
+ * for a name of fewer than two words or of generic words only.
+ */
+export function nameKey(name: string): string | undefined {
+  const words = foldText(name)
+    .split(' ')
+    .filter((w) => w && !NAME_STOPWORDS.has(w))
+    .map((w) => (UNIVERSITY_WORDS.has(w) ? 'university' : w));
+  const set = [...new Set(words)].sort();
+  if (set.length < 2 || set.every((w) => GENERIC_NAME_WORDS.has(w))) return undefined;
+  return set.join(' ');
 }
 
 const describe = (i: Institution) => `${i.erasmusCode ? `${i.erasmusCode}, ` : ''}${i.officialName}`;
@@ -564,11 +619,11 @@ export type MatchResult =
 
 /**
  * The institution `record` is, among the working set: the same Erasmus code; else the same PIC or OID (refused
- * when the two carry different Erasmus codes); else a shared domain, then the same folded name, both within the
- * country, among institutions whose identifiers do not contradict the record's. Several candidates on a domain are
- * narrowed by name; when none shares a name with the record, the domain proves nothing.
+ * when the two carry different identifiers); else a shared domain, then a shared name key, both within the country,
+ * among institutions whose identifiers do not contradict the record's. Several candidates on a domain are narrowed
+ * by name; when none shares a name with the record, the domain proves nothing.
  */
-function findMatch(set: WorkingSet, record: ImportRecord, ambiguousDomains: Set<string>): MatchResult {
+function findMatch(set: WorkingSet, record: ImportRecord, file: FileContext): MatchResult {
   if (record.erasmusCode) {
     const i = set.holder('erasmusCode', record.erasmusCode);
     if (i) return { kind: 'match', institution: i, by: 'erasmusCode' };
@@ -584,17 +639,34 @@ function findMatch(set: WorkingSet, record: ImportRecord, ambiguousDomains: Set<
     return { kind: 'match', institution: i, by: field };
   }
   const names = recordNames(record);
+  const domains = [...record.emailDomains, ...(record.schacCode ? [record.schacCode] : [])];
   const compatible = (i: Institution) => i.country === record.country && !conflictingIdentifier(record, i);
-  const domains = [...record.emailDomains, ...(record.schacCode ? [record.schacCode] : [])].filter((d) => !ambiguousDomains.has(d));
+  // An institution this source already gave is this record only when both its name and its domain agree (or the
+  // record has no domain): one list's `Glendale Community College` in Arizona and in California are two, as are
+  // `University of the Pacific` and `Pacific University`. Other sources' institutions match on either, by keys that
+  // no other record of this file shares.
+  const sameSource = (i: Institution) => i.sources.includes(record.source) && !i.isHome;
+  const sharesName = (i: Institution) => [...namesOf(i)].some((n) => names.has(n));
+  const sharesDomain = (i: Institution) => domains.some((d) => i.emailDomains.includes(d) || i.schacCode === d);
   const byDomain = new Set<Institution>();
-  for (const d of domains) for (const i of set.domainHolders(d)) if (compatible(i)) byDomain.add(i);
+  for (const d of domains) {
+    for (const i of set.domainHolders(d)) {
+      if (compatible(i) && (sameSource(i) ? sharesName(i) : !file.ambiguousDomains.has(d))) byDomain.add(i);
+    }
+  }
   if (byDomain.size === 1) return { kind: 'match', institution: [...byDomain][0], by: 'domain' };
   if (byDomain.size > 1) {
-    const named = [...byDomain].filter((i) => [...namesOf(i)].some((n) => names.has(n)));
+    const named = [...byDomain].filter(sharesName);
     if (named.length) return { kind: 'match', institution: oldest(named), by: 'domain' };
   }
+  // The same folded name; across sources also the same words in another order or language (`~` keys).
   const byName = new Set<Institution>();
-  for (const n of names) for (const i of set.named(record.country, n)) if (compatible(i)) byName.add(i);
+  for (const n of names) {
+    for (const i of set.named(record.country, n)) {
+      if (!compatible(i)) continue;
+      if (sameSource(i) ? n.startsWith('=') && (!domains.length || sharesDomain(i)) : !file.ambiguousNames.has(`${record.country}|${n}`)) byName.add(i);
+    }
+  }
   if (byName.size) return { kind: 'match', institution: oldest([...byName]), by: 'name' };
   return { kind: 'none' };
 }
@@ -617,11 +689,17 @@ function identifierConflict(set: WorkingSet, target: Institution | undefined, ch
   return undefined;
 }
 
-/** A guessed SCHAC code is dropped when any other institution holds the domain. */
-function dropUnsafeSchacGuess(set: WorkingSet, target: Institution | undefined, record: ImportRecord, changes: FieldChange[]): FieldChange[] {
+/** A guessed SCHAC code is dropped when any other institution, or another record of the file, has the domain. */
+function dropUnsafeSchacGuess(
+  set: WorkingSet,
+  target: Institution | undefined,
+  record: ImportRecord,
+  changes: FieldChange[],
+  file: FileContext,
+): FieldChange[] {
   if (record.schacCode || !record.schacGuess) return changes;
   const others = [...set.domainHolders(record.schacGuess)].filter((i) => i !== target);
-  return others.length ? changes.filter((c) => c.field !== 'schacCode') : changes;
+  return others.length || file.ambiguousDomains.has(record.schacGuess) ? changes.filter((c) => c.field !== 'schacCode') : changes;
 }
 
 // --- The import -----------------------------------------------------------------------------------------------------
@@ -639,6 +717,8 @@ export interface ImportSummary {
   rejected: ImportRejection[];
   /** Data left out of records that were imported (e.g. a website that is not a URL). */
   notes: { index: number; note: string }[];
+  /** How the records that found their institution found it. */
+  matchedBy: Record<MatchKind, number>;
   elapsedMs: number;
   /** True when the run was stopped (signal) before the end; what was done is committed, a rerun continues. */
   interrupted?: boolean;
@@ -673,6 +753,7 @@ export async function importPartners(em: EntityManager, parsed: ParsedFile, opti
     unchanged: 0,
     rejected: [],
     notes: [],
+    matchedBy: { erasmusCode: 0, pic: 0, oid: 0, domain: 0, name: 0 },
     elapsedMs: 0,
   };
   const valid: ImportRecord[] = [];
@@ -681,7 +762,9 @@ export async function importPartners(em: EntityManager, parsed: ParsedFile, opti
     if (mapped.ok) valid.push(mapped.record);
     else summary.rejected.push(mapped.rejection);
   }
-  const ambiguousDomains = domainsSharedInFile(valid);
+  const file = fileContext(valid);
+  // Batches of one or a few countries: a batch reads the names of its countries' institutions.
+  valid.sort((a, b) => (a.country < b.country ? -1 : a.country > b.country ? 1 : a.index - b.index));
   const lines = new Map(parsed.records.filter((r) => r.line).map((r) => [r.index, r.line!]));
   let done = summary.rejected.length;
   options.onProgress?.(done, summary.total);
@@ -691,10 +774,12 @@ export async function importPartners(em: EntityManager, parsed: ParsedFile, opti
       break;
     }
     const batch = valid.slice(start, start + batchSize);
-    const outcome = await importBatch(em, batch, ambiguousDomains);
+    const outcome = await importBatch(em, batch, file);
+    if (outcome.some((o) => o.result === 'created' || o.result === 'merged' || o.result === 'updated')) await tidyIndexes(em);
     for (const o of outcome) {
       if (o.result === 'rejected') summary.rejected.push({ index: o.index, ...(lines.has(o.index) ? { line: lines.get(o.index) } : {}), reason: o.reason! });
       else summary[o.result]++;
+      if (o.by) summary.matchedBy[o.by]++;
     }
     for (const r of batch) for (const note of r.notes) summary.notes.push({ index: r.index, note });
     done += batch.length;
@@ -705,49 +790,67 @@ export async function importPartners(em: EntityManager, parsed: ParsedFile, opti
   return summary;
 }
 
-/** Domains that several valid records of one file give: a shared host (a regional school portal), not an identity. */
-function domainsSharedInFile(records: ImportRecord[]): Set<string> {
-  const seen = new Map<string, number>();
-  for (const r of records) for (const d of r.emailDomains) seen.set(d, (seen.get(d) ?? 0) + 1);
-  return new Set([...seen].filter(([, n]) => n > 1).map(([d]) => d));
+/**
+ * What several valid records of one file share proves nothing about identity: a domain (a regional school portal,
+ * `juntadeandalucia.es`) or a name within a country (`Glendale Community College` in Arizona and in California).
+ * Such domains and names are not used to match records.
+ */
+interface FileContext {
+  ambiguousDomains: Set<string>;
+  /** `country|name key` */
+  ambiguousNames: Set<string>;
 }
 
-type Outcome = { index: number; result: 'created' | 'merged' | 'updated' | 'unchanged' | 'rejected'; reason?: string };
+function fileContext(records: ImportRecord[]): FileContext {
+  const shared = (keysOf: (r: ImportRecord) => Iterable<string>) => {
+    const seen = new Map<string, number>();
+    for (const r of records) for (const k of new Set(keysOf(r))) seen.set(k, (seen.get(k) ?? 0) + 1);
+    return new Set([...seen].filter(([, n]) => n > 1).map(([k]) => k));
+  };
+  return {
+    ambiguousDomains: shared((r) => r.emailDomains),
+    ambiguousNames: shared((r) => [...recordNames(r)].map((k) => `${r.country}|${k}`)),
+  };
+}
+
+type Outcome = { index: number; result: 'created' | 'merged' | 'updated' | 'unchanged' | 'rejected'; reason?: string; by?: MatchKind };
 
 /**
- * One batch in one transaction. A concurrent writer taking an identifier between our read and our commit fails the
- * batch with a unique violation: it is then run again from a fresh read (it changed nothing).
+ * One batch in one transaction. A concurrent writer taking an identifier or changing an institution between our read
+ * and our write fails the batch (a unique violation, a version mismatch): it is then run again from a fresh read.
  */
-async function importBatch(root: EntityManager, batch: ImportRecord[], ambiguousDomains: Set<string>): Promise<Outcome[]> {
+async function importBatch(root: EntityManager, batch: ImportRecord[], file: FileContext): Promise<Outcome[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await root.fork({ clear: true }).transactional((tx) => runBatch(tx as EntityManager, batch, ambiguousDomains));
+      return await root.fork({ clear: true }).transactional((tx) => runBatch(tx as EntityManager, batch, file));
     } catch (e) {
-      if (!(e instanceof UniqueConstraintViolationException) || attempt >= 3) throw e;
+      if (!(e instanceof UniqueConstraintViolationException || e instanceof ConcurrentChange) || attempt >= 3) throw e;
     }
   }
 }
 
-async function runBatch(em: EntityManager, batch: ImportRecord[], ambiguousDomains: Set<string>): Promise<Outcome[]> {
-  const set = new WorkingSet(await loadCandidates(em, batch));
+async function runBatch(em: EntityManager, batch: ImportRecord[], file: FileContext): Promise<Outcome[]> {
+  const set = new WorkingSet(await loadByIdentifiers(em, batch));
+  // Names are read only for the records that no identifier or domain places (none, on a second run).
+  const unplaced = batch.filter((r) => findMatch(set, r, file).kind === 'none');
+  if (unplaced.length) for (const i of await loadByNames(em, unplaced, set)) set.index(i);
   const outcomes: Outcome[] = [];
   const touched = new Map<Institution, 'created' | 'updated'>();
   for (const record of batch) {
-    const match = findMatch(set, record, ambiguousDomains);
+    const match = findMatch(set, record, file);
     if (match.kind === 'conflict') {
       outcomes.push({ index: record.index, result: 'rejected', reason: match.reason });
       continue;
     }
     if (match.kind === 'none') {
       const draft = newInstitution(record);
-      const changes = dropUnsafeSchacGuess(set, undefined, record, planMerge(draft, record, true));
+      const changes = dropUnsafeSchacGuess(set, undefined, record, planMerge(draft, record, true), file);
       const conflict = identifierConflict(set, undefined, changes);
       if (conflict) {
         outcomes.push({ index: record.index, result: 'rejected', reason: conflict });
         continue;
       }
       applyChanges(draft, changes);
-      em.persist(draft);
       set.index(draft);
       touched.set(draft, 'created');
       outcomes.push({ index: record.index, result: 'created' });
@@ -755,14 +858,14 @@ async function runBatch(em: EntityManager, batch: ImportRecord[], ambiguousDomai
     }
     const target = match.institution;
     const strong = match.by === 'erasmusCode' || match.by === 'pic' || match.by === 'oid';
-    const changes = dropUnsafeSchacGuess(set, target, record, planMerge(target, record, strong));
+    const changes = dropUnsafeSchacGuess(set, target, record, planMerge(target, record, strong), file);
     const conflict = identifierConflict(set, target, changes);
     if (conflict) {
       outcomes.push({ index: record.index, result: 'rejected', reason: conflict });
       continue;
     }
     if (!changes.length) {
-      outcomes.push({ index: record.index, result: 'unchanged' });
+      outcomes.push({ index: record.index, result: 'unchanged', by: match.by });
       continue;
     }
     const previous = { erasmusCode: target.erasmusCode, pic: target.pic, oid: target.oid, schacCode: target.schacCode };
@@ -770,23 +873,94 @@ async function runBatch(em: EntityManager, batch: ImportRecord[], ambiguousDomai
     applyChanges(target, changes);
     set.index(target, previous);
     if (!touched.has(target)) touched.set(target, 'updated');
-    outcomes.push({ index: record.index, result: merged ? 'merged' : 'updated' });
+    outcomes.push({ index: record.index, result: merged ? 'merged' : 'updated', by: match.by });
   }
-  if (touched.size) {
-    await em.flush();
-    for (const [institution, what] of touched) {
-      recordEvent(em, {
-        type: what === 'created' ? 'institution.created' : 'institution.updated',
-        aggregateType: 'Institution',
-        aggregateId: institution.id,
-        aggregateVersion: institution.version,
-        actor: 'import',
-      });
-    }
-    await em.flush();
-  }
+  await writeBatch(em, touched);
   return outcomes;
 }
+
+/**
+ * Writes a batch: the changed institutions in one set-based update (optimistic: each row only if its version is the
+ * one read), then the new ones and an outbox event for each institution written, in one flush.
+ *
+ * The updates bypass the unit of work on purpose: when one flush changes unique properties (erasmusCode, pic, oid,
+ * schacCode) of several entities, MikroORM 6.6 moves them into extra per-entity updates, and when two entities
+ * change different unique properties it runs one of those "early" and then repeats the version column in the main
+ * batch update ("multiple assignments to same column version").
+ */
+async function writeBatch(em: EntityManager, touched: Map<Institution, 'created' | 'updated'>): Promise<void> {
+  const updated = [...touched].filter(([, what]) => what === 'updated').map(([i]) => i);
+  const created = [...touched].filter(([, what]) => what === 'created').map(([i]) => i);
+  const rows = updated.map((i) => ({
+    id: i.id,
+    version: i.version,
+    official_name: i.officialName,
+    name: i.name,
+    other_names: i.otherNames,
+    country: i.country,
+    city: i.city ?? null,
+    street: i.street ?? null,
+    post_code: i.postCode ?? null,
+    website: i.website ?? null,
+    email_domains: i.emailDomains,
+    erasmus_code: i.erasmusCode ?? null,
+    pic: i.pic ?? null,
+    oid: i.oid ?? null,
+    schac_code: i.schacCode ?? null,
+    eche_start: i.echeStart ?? null,
+    eche_end: i.echeEnd ?? null,
+    sources: i.sources,
+    search_text: searchTextOf(i),
+  }));
+  // The loaded entities were changed in memory only; detached, the unit of work never writes them.
+  em.clear();
+  const versions = new Map<string, number>();
+  if (rows.length) {
+    const result = await em.execute<{ id: string; version: number }[]>(
+      `update institution as i
+          set official_name = v.official_name, name = v.name, other_names = v.other_names, country = v.country,
+              city = v.city, street = v.street, post_code = v.post_code, website = v.website,
+              email_domains = v.email_domains, erasmus_code = v.erasmus_code, pic = v.pic, oid = v.oid,
+              schac_code = v.schac_code, eche_start = v.eche_start, eche_end = v.eche_end, sources = v.sources,
+              search_text = v.search_text, updated_at = now(), version = i.version + 1
+         from jsonb_to_recordset(?::jsonb) as v(id uuid, version int, official_name text, name jsonb, other_names text[],
+              country text, city text, street text, post_code text, website text, email_domains text[], erasmus_code text,
+              pic text, oid text, schac_code text, eche_start date, eche_end date, sources text[], search_text text)
+        where i.id = v.id and i.version = v.version
+        returning i.id::text as id, i.version`,
+      [JSON.stringify(rows)],
+    );
+    if (result.length !== rows.length) throw new ConcurrentChange();
+    for (const r of result) versions.set(r.id, Number(r.version));
+  }
+  for (const i of created) em.persist(i);
+  for (const [institution, what] of touched) {
+    recordEvent(em, {
+      type: what === 'created' ? 'institution.created' : 'institution.updated',
+      aggregateType: 'Institution',
+      aggregateId: institution.id,
+      aggregateVersion: what === 'created' ? 1 : versions.get(institution.id),
+      actor: 'import',
+    });
+  }
+  await em.flush();
+}
+
+/**
+ * Moves the rows a batch added to the GIN indexes' pending lists into the indexes proper. Lookups scan the whole
+ * pending list, and PGlite has no autovacuum to empty it: without this, the domain lookups of the next batches slow
+ * down as the import goes on. Not allowed to every role; then the pending list is left to autovacuum.
+ */
+async function tidyIndexes(em: EntityManager): Promise<void> {
+  try {
+    await em.execute(`select gin_clean_pending_list('institution_email_domains_gin'::regclass), gin_clean_pending_list('institution_search_trgm'::regclass)`);
+  } catch {
+    // not the index owner: autovacuum will do it
+  }
+}
+
+/** Someone else changed an institution of the batch between our read and our write: the batch is run again. */
+class ConcurrentChange extends Error {}
 
 /** A new institution with only what every institution needs; the record's fields come through planMerge. */
 function newInstitution(record: ImportRecord): Institution {
@@ -802,11 +976,10 @@ function newInstitution(record: ImportRecord): Institution {
 }
 
 /**
- * Every institution a record of the batch could match or collide with, in two queries whatever the batch size:
- * holders of its Erasmus codes, PICs, OIDs and domains (unique and GIN indexes), and institutions of its countries
- * one of whose folded names is one of the batch's.
+ * Every institution a record of the batch could match or collide with by an identifier or a domain, in two queries
+ * whatever the batch size: the ids (unique and GIN indexes), then the entities.
  */
-async function loadCandidates(em: EntityManager, batch: ImportRecord[]): Promise<Institution[]> {
+async function loadByIdentifiers(em: EntityManager, batch: ImportRecord[]): Promise<Institution[]> {
   const collect = (pick: (r: ImportRecord) => (string | undefined)[]) => pgTextArray(unique(batch.flatMap(pick).filter((v): v is string => !!v)));
   const domains = collect((r) => [...r.emailDomains, r.schacCode]);
   const rows = await em.execute<{ id: string }[]>(
@@ -814,25 +987,61 @@ async function loadCandidates(em: EntityManager, batch: ImportRecord[]): Promise
      union select id from institution where pic = any(?::text[])
      union select id from institution where oid = any(?::text[])
      union select id from institution where schac_code = any(?::text[])
-     union select id from institution where email_domains && ?::text[]
-     union select id from institution
-            where country = any(?::bpchar[]) and string_to_array(search_text, ' | ') && ?::text[]`,
-    [
-      collect((r) => [r.erasmusCode]),
-      collect((r) => [r.pic]),
-      collect((r) => [r.oid]),
-      domains,
-      domains,
-      domains,
-      collect((r) => [r.country]),
-      collect((r) => [...recordNames(r)]),
-    ],
+     union select i.id from unnest(?::text[]) as d(domain) join institution i on i.email_domains @> array[d.domain]`,
+    [collect((r) => [r.erasmusCode]), collect((r) => [r.pic]), collect((r) => [r.oid]), domains, domains],
   );
-  if (!rows.length) return [];
-  return em.find(Institution, { id: { $in: rows.map((r) => r.id) } });
+  return rows.length ? em.find(Institution, { id: { $in: rows.map((r) => r.id) } }) : [];
+}
+
+/**
+ * The institutions of the records' countries that share a name key with one of them (not yet in the working set),
+ * in two queries: the names of the countries' institutions, compared here (batches hold one or a few countries),
+ * then the entities.
+ */
+async function loadByNames(em: EntityManager, records: ImportRecord[], set: WorkingSet): Promise<Institution[]> {
+  const wanted = new Set(records.flatMap((r) => [...recordNames(r)].map((k) => `${r.country}|${k}`)));
+  const rows = await em.execute<{ id: string; country: string; official_name: string; name: LocalisedTextData; other_names: string[] }[]>(
+    `select id, country, official_name, name, to_jsonb(other_names) as other_names from institution where country = any(?::bpchar[])`,
+    [pgTextArray(unique(records.map((r) => r.country)))],
+  );
+  const ids = rows
+    .filter((row) => !set.has(row.id))
+    .filter((row) => [...namesOf({ officialName: row.official_name, name: row.name, otherNames: row.other_names })].some((k) => wanted.has(`${row.country}|${k}`)))
+    .map((row) => row.id);
+  return ids.length ? em.find(Institution, { id: { $in: ids } }) : [];
 }
 
 /** A PostgreSQL array literal (the query builder would spread a JS array into a list of parameters). */
 function pgTextArray(values: string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+// --- Reporting -------------------------------------------------------------------------------------------------------
+
+const FORMAT_LABELS: Record<ImportFormat, string> = {
+  eche: 'ECHE holders list',
+  'world-universities': 'world universities list',
+  csv: 'CSV',
+};
+
+/** The summary as the import command prints it; rejected records beyond `maxListed` are counted, not listed. */
+export function formatImportSummary(file: string, s: ImportSummary, maxListed = 20): string {
+  const n = (v: number) => String(v).padStart(7);
+  const where = (r: ImportRejection) => (r.line ? `line ${r.line}` : `record #${r.index}`);
+  const lines = [
+    `${file} (${FORMAT_LABELS[s.format]}): ${s.total} records in ${(s.elapsedMs / 1000).toFixed(1)} s${s.interrupted ? ' (interrupted: run it again to finish)' : ''}`,
+    `  created   ${n(s.created)}`,
+    `  merged    ${n(s.merged)}   into an institution from another source`,
+    `  updated   ${n(s.updated)}`,
+    `  unchanged ${n(s.unchanged)}`,
+    `  rejected  ${n(s.rejected.length)}`,
+  ];
+  for (const r of s.rejected.slice(0, maxListed)) lines.push(`    ${where(r)}: ${r.reason}`);
+  if (s.rejected.length > maxListed) lines.push(`    ... and ${s.rejected.length - maxListed} more (--json lists them all)`);
+  if (s.notes.length) {
+    lines.push(`  left out of imported records: ${s.notes.length}`);
+    for (const note of s.notes.slice(0, maxListed)) lines.push(`    record #${note.index}: ${note.note}`);
+    if (s.notes.length > maxListed) lines.push(`    ... and ${s.notes.length - maxListed} more`);
+  }
+  return lines.join('\n');
 }

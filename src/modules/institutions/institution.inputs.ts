@@ -42,7 +42,7 @@ export class UpdateHomeInstitutionInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(/^([A-Z] {2}|[A-Z]{2} |[A-Z]{3})[A-Z-]{1,8}[0-9]{2}$/, {
+  @Matches(/^([A-Z] {2}|[A-Z]{2} |[A-Z]{3})[A-Z-]{1,9}[0-9]{1,3}$/, {
     message: 'erasmusCode must be canonical: country prefix padded to 3 characters, city, 2 digits (e.g. "TR ANKARA01")',
   })
   erasmusCode?: string | null;

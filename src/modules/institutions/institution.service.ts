@@ -1,11 +1,11 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { FlushMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findPage } from '../../platform/db/pagination';
 import { invalidInput, notFound, versionConflict } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
 import { fromGlobalId, pageRequest, toGlobalId, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
 import { ContactPerson } from './contact-person.entity';
-import { canonicalErasmusCode, domainOf, foldText, isoCountry, normaliseWebsite } from './institution-identifiers';
+import { canonicalErasmusCode, domainOf, ERASMUS_PREFIXES, foldText, isoCountry, normaliseWebsite } from './institution-identifiers';
 import { Institution } from './institution.entity';
 import { InstitutionErrors } from './institution.errors';
 import {
@@ -122,10 +122,14 @@ export async function searchInstitutionIds(em: EntityManager, text: string, limi
 /** Staff: an institution by any identifier: Erasmus code in any spelling, SCHAC code, PIC, OID or web domain. */
 export async function lookupInstitution(ctx: RequestContext, identifier: string): Promise<Institution | null> {
   const raw = identifier.trim();
-  const erasmus = canonicalErasmusCode(raw);
+  // Typed without spaces, a code may read with more than one country prefix (`aleoben01`: A LEOBEN01 or AL EOBEN01;
+  // without a country to prefer, the longest prefix would win): any reading that is a stored code matches.
+  const erasmus = [
+    ...new Set([undefined, ...Object.values(ERASMUS_PREFIXES)].map((country) => canonicalErasmusCode(raw, country)).filter((c): c is string => !!c)),
+  ];
   const domain = domainOf(raw);
   const or: FilterQuery<Institution>[] = [{ pic: raw }, { oid: raw.toUpperCase() }];
-  if (erasmus) or.push({ erasmusCode: erasmus });
+  if (erasmus.length) or.push({ erasmusCode: { $in: erasmus } });
   if (domain) or.push({ schacCode: domain }, { emailDomains: { $contains: [domain] } } as FilterQuery<Institution>);
   return ctx.em.findOne(Institution, { $or: or });
 }
@@ -149,6 +153,8 @@ export async function updateInstitution(ctx: RequestContext, input: UpdateInstit
     if (!institution) throw notFound(INSTITUTION_TYPE, input.id);
     if (institution.version !== input.version) throw versionConflict(INSTITUTION_TYPE, input.version, institution.version);
     applyInstitutionInput(institution, input);
+    // Marked as edited by the office: later imports never overwrite what staff corrected.
+    if (!institution.sources.includes('staff')) institution.sources = [...institution.sources, 'staff'];
     await ensureIdentifiersFree(tx.em, institution);
     await tx.em.flush();
     tx.emit({ type: 'institution.updated', aggregateType: INSTITUTION_TYPE, aggregateId: institution.id, aggregateVersion: institution.version });
@@ -191,7 +197,11 @@ function applyInstitutionInput(institution: Institution, input: Partial<CreateIn
 async function ensureIdentifiersFree(em: EntityManager, institution: Institution): Promise<void> {
   const or = IDENTIFIERS.filter((f) => institution[f]).map((f) => ({ [f]: institution[f] }));
   if (or.length === 0) return;
-  const clashes = await em.find(Institution, { $or: or, id: { $ne: institution.id } } as FilterQuery<Institution>);
+  // Without auto-flush: flushing the pending insert or update first would hit the unique constraint before the
+  // check could name the clash (an INTERNAL_SERVER_ERROR instead of IDENTIFIER_TAKEN).
+  const clashes = await em.find(Institution, { $or: or, id: { $ne: institution.id } } as FilterQuery<Institution>, {
+    flushMode: FlushMode.COMMIT,
+  });
   for (const other of clashes) {
     const field = IDENTIFIERS.find((f) => institution[f] && other[f] === institution[f])!;
     throw InstitutionErrors.identifierTaken(field, institution[field]!, toGlobalId(INSTITUTION_TYPE, other.id), other.officialName);
