@@ -183,3 +183,25 @@ describe('partners (public)', () => {
     expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'countries' });
   });
 });
+
+describe('partners paging', () => {
+  it('pages by name with cursors, without overlap, and counts them all', async () => {
+    const seen: string[] = [];
+    let after: string | null | undefined;
+    for (let i = 0; i < 10; i++) {
+      const res = await hub.request(PartnersDocument, { filter: { search: tag }, first: 2, after });
+      expect(res.errors).toBeUndefined();
+      seen.push(...res.data!.partners.nodes.map((n) => n.officialName));
+      expect(res.data!.partners.totalCount).toBe(5);
+      if (!res.data!.partners.pageInfo.hasNextPage) break;
+      after = res.data!.partners.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(mine(seen.map((officialName) => ({ officialName }))));
+    expect(seen).toHaveLength(5);
+  });
+
+  it('refuses a cursor from another list', async () => {
+    const res = await hub.request(PartnersDocument, { first: 2, after: Buffer.from('[1,2,3]').toString('base64url') });
+    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_CURSOR' });
+  });
+});

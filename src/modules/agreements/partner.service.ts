@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { findPage } from '../../platform/db/pagination';
+import { invalidInput } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
-import { fromGlobalId, pageRequest, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
+import { encodeCursor, fromGlobalId, pageRequest, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
 import { Institution } from '../institutions/institution.entity';
 import { institutionSearchSql } from '../institutions/institution.service';
 import { AgreementKind, AgreementStatus, MobilityType } from './agreement.entity';
@@ -76,21 +76,49 @@ function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension)
     where.push(search.sql);
     params.push(...search.params);
   }
-  return { sql: `select i.id from institution i where ${where.join(' and ')}`, params };
+  return { sql: `select i.id, i.official_name from institution i where ${where.join(' and ')}`, params };
 }
 
 function pgArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
+/**
+ * The partner list, by name: paged by keyset in the same statement that applies the filter (no id lists passed
+ * around), the page's institutions loaded in one more, and the count only when asked for.
+ */
 export async function listPartners(ctx: RequestContext, filter: PartnerFilter | undefined, args: ConnectionArgs): Promise<ConnectionShape<Institution>> {
   const page = pageRequest(args, ctx.config.graphql.maxPageSize);
   const { sql, params } = partnerIdsSql(filter);
-  const ids = (await ctx.em.execute<{ id: string }[]>(sql, params)).map((r) => r.id);
-  return findPage(ctx.em, Institution, { id: { $in: ids } }, [
-    { field: 'officialName', direction: 'asc' },
-    { field: 'id', direction: 'asc' },
-  ], page);
+  const after = page.after?.values;
+  if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string')) {
+    throw invalidInput('after', 'after is not a cursor of this list', 'INVALID_CURSOR');
+  }
+  const rows =
+    page.first === 0
+      ? []
+      : await ctx.em.execute<{ id: string; official_name: string }[]>(
+          `${sql} ${after ? 'and (i.official_name, i.id) > (?, ?::uuid)' : ''} order by i.official_name, i.id limit ?`,
+          [...params, ...(after ?? []), page.first + 1],
+        );
+  const pageRows = rows.slice(0, page.first);
+  const loaded = pageRows.length ? await ctx.em.find(Institution, { id: { $in: pageRows.map((r) => r.id) } }) : [];
+  const byId = new Map(loaded.map((i) => [i.id, i]));
+  const edges = pageRows.map((r) => ({ node: byId.get(r.id)!, cursor: encodeCursor([r.official_name, r.id]) }));
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: rows.length > page.first,
+      hasPreviousPage: after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    get totalCount() {
+      return (counted ??= ctx.em.execute<{ count: number }[]>(`select count(*)::int as count from (${sql}) p`, params).then(([r]) => r.count));
+    },
+  };
 }
 
 /** A partner by global ID; null when the institution is not (or no longer publicly) a partner. */
@@ -133,18 +161,18 @@ export async function partnerFacets(ctx: RequestContext, filter: PartnerFilter |
   const byIsced = partnerIdsSql(filter, 'iscedCodes');
   const all = partnerIdsSql(filter);
   const [countries, agreementKinds, iscedBroadFields, [total]] = await Promise.all([
-    run(`select i.country as value, count(*)::int as count from institution i where i.id in (${byCountry.sql})
+    run(`select i.country as value, count(*)::int as count from institution i where i.id in (select p.id from (${byCountry.sql}) p)
           group by 1 order by ${order} limit ?`, [...byCountry.params, take]),
     run(`select a.kind as value, count(distinct ap.institution_id)::int as count
            from agreement_partner ap join agreement a on a.id = ap.agreement_id
-          where ap.institution_id in (${byKind.sql}) and a.status = any(?::text[])
+          where ap.institution_id in (select p.id from (${byKind.sql}) p) and a.status = any(?::text[])
           group by 1 order by ${order} limit ?`, [...byKind.params, statuses, take]),
     run(`select left(code, 2) as value, count(distinct ap.institution_id)::int as count
            from agreement_partner ap join agreement a on a.id = ap.agreement_id
            join cooperation_condition c on c.agreement_id = a.id
             and (c.sending_institution_id = ap.institution_id or c.receiving_institution_id = ap.institution_id)
            cross join unnest(c.isced_codes) code
-          where ap.institution_id in (${byIsced.sql}) and a.status = any(?::text[])
+          where ap.institution_id in (select p.id from (${byIsced.sql}) p) and a.status = any(?::text[])
           group by 1 order by ${order} limit ?`, [...byIsced.params, statuses, take]),
     em.execute<{ count: number }[]>(`select count(*)::int as count from (${all.sql}) p`, all.params),
   ]);
