@@ -89,32 +89,15 @@ async function main(argv: string[]): Promise<number> {
         const result = await orm.getMigrator().createMigration();
         console.log(result.fileName ? `Wrote src/migrations/${result.fileName}; add it to src/migrations/index.ts` : 'No changes.');
       });
-    case 'export': {
-      // Data goes to stdout, so the log goes to stderr.
-      const task = exportTask(rest);
-      if (typeof task === 'string') {
-        console.error(task);
-        return 2;
-      }
-      const quiet = stderrLogger(config);
-      return withDatabase(config, quiet, async (orm) => {
-        await prepareDatabase(orm, config, quiet);
-        await task(orm);
-      });
-    }
+    case 'export':
+      return runDataTask(config, exportTask(rest));
     case 'import': {
       const [what, ...args] = rest;
       if (what === 'partners') return importPartnersCommand(config, args);
-      const task = what === 'iia' ? importIiaTask(args) : `Unknown import: ${what ?? '(none)'}; use: import partners <file> ... or import iia <file.xml>`;
-      if (typeof task === 'string') {
-        console.error(task);
-        return 2;
-      }
-      const quiet = stderrLogger(config);
-      return withDatabase(config, quiet, async (orm) => {
-        await prepareDatabase(orm, config, quiet);
-        await task(orm);
-      });
+      return runDataTask(
+        config,
+        what === 'iia' ? importIiaTask(args) : `Unknown import: ${what ?? '(none)'}; use: import partners <file> ... or import iia <file.xml>`,
+      );
     }
     default:
       console.error(`Unknown command: ${command}\n\n${USAGE}`);
@@ -146,6 +129,20 @@ async function start(config: Config, log: Logger): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+/** An import or export: a usage message (exit 2), or a task run on the migrated database with its log on stderr. */
+async function runDataTask(config: Config, task: string | ((orm: Awaited<ReturnType<typeof openOrm>>['orm']) => Promise<void>)): Promise<number> {
+  if (typeof task === 'string') {
+    console.error(task);
+    return 2;
+  }
+  // Data goes to stdout, so the log goes to stderr.
+  const quiet = stderrLogger(config);
+  return withDatabase(config, quiet, async (orm) => {
+    await prepareDatabase(orm, config, quiet);
+    await task(orm);
   });
 }
 

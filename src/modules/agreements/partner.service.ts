@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { connectionOf } from '../../platform/db/pagination';
 import { invalidInput } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
 import { encodeCursor, fromGlobalId, pageRequest, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
@@ -104,21 +105,13 @@ export async function listPartners(ctx: RequestContext, filter: PartnerFilter | 
   const pageRows = rows.slice(0, page.first);
   const loaded = pageRows.length ? await ctx.em.find(Institution, { id: { $in: pageRows.map((r) => r.id) } }) : [];
   const byId = new Map(loaded.map((i) => [i.id, i]));
-  const edges = pageRows.map((r) => ({ node: byId.get(r.id)!, cursor: encodeCursor([r.official_name, r.id]) }));
-  let counted: Promise<number> | undefined;
-  return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: {
-      hasNextPage: rows.length > page.first,
-      hasPreviousPage: after !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-    get totalCount() {
-      return (counted ??= ctx.em.execute<{ count: number }[]>(`select count(*)::int as count from (${sql}) p`, params).then(([r]) => r.count));
-    },
-  };
+  return connectionOf(
+    pageRows.map((r) => byId.get(r.id)!),
+    rows.length > page.first,
+    after !== undefined,
+    (i) => encodeCursor([i.officialName, i.id]),
+    async () => (await ctx.em.execute<{ count: number }[]>(`select count(*)::int as count from (${sql}) p`, params))[0].count,
+  );
 }
 
 /** A partner by global ID; null when the institution is not (or no longer publicly) a partner. */

@@ -1,5 +1,5 @@
 import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
-import { findPage } from '../../platform/db/pagination';
+import { connectionOf, findPage } from '../../platform/db/pagination';
 import { DomainError, forbidden, invalidInput, notFound, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
 import {
@@ -140,22 +140,13 @@ export async function correspondenceOf(
   const after = page.after ? positionOf(page.after.values) : undefined;
   const rows =
     page.first === 0 ? [] : await ctx.loader(correspondencePages).load({ membershipId: membership.id, limit: page.first + 1, after });
-  const nodes = rows.slice(0, page.first);
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor([node.date, node.createdAt.toISOString(), node.id]) }));
-  let counted: Promise<number> | undefined;
-  return {
-    edges,
-    nodes,
-    pageInfo: {
-      hasNextPage: rows.length > page.first,
-      hasPreviousPage: after !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-    get totalCount() {
-      return (counted ??= ctx.loader(correspondenceCounts).load(membership.id));
-    },
-  };
+  return connectionOf(
+    rows.slice(0, page.first),
+    rows.length > page.first,
+    after !== undefined,
+    (node) => encodeCursor([node.date, node.createdAt.toISOString(), node.id]),
+    () => ctx.loader(correspondenceCounts).load(membership.id),
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -37,25 +37,39 @@ export async function findPage<T extends object>(
   }
   const orderBy = Object.fromEntries(sort.map((k) => [k.field, k.direction])) as Record<string, QueryOrder>;
   const rows = page.first === 0 ? [] : await em.find(entity, filter, { orderBy: orderBy as never, limit: page.first + 1 });
-  const hasNextPage = rows.length > page.first;
-  const nodes = rows.slice(0, page.first);
-  const edges = nodes.map((node) => ({
-    node,
-    cursor: encodeCursor(sort.map((k) => serialise((node as Record<string, unknown>)[k.field]))),
-  }));
+  return connectionOf(
+    rows.slice(0, page.first),
+    rows.length > page.first,
+    page.after !== undefined,
+    (node) => encodeCursor(sort.map((k) => serialise((node as Record<string, unknown>)[k.field]))),
+    () => em.count(entity, where),
+  );
+}
+
+/**
+ * A Relay connection from one page of nodes. `count` runs only when a client selects totalCount (a lazy getter),
+ * and at most once.
+ */
+export function connectionOf<T>(
+  nodes: T[],
+  hasNextPage: boolean,
+  hasPreviousPage: boolean,
+  cursorOf: (node: T) => string,
+  count: () => Promise<number>,
+): ConnectionShape<T> {
+  const edges = nodes.map((node) => ({ node, cursor: cursorOf(node) }));
   let counted: Promise<number> | undefined;
   return {
     edges,
     nodes,
     pageInfo: {
       hasNextPage,
-      hasPreviousPage: page.after !== undefined,
+      hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
-    // A getter, so that the count query runs only when a client selects totalCount.
     get totalCount() {
-      return (counted ??= em.count(entity, where));
+      return (counted ??= count());
     },
   };
 }
