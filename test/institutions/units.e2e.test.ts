@@ -1,6 +1,8 @@
 import {
   AddUnitDocument,
   HomeInstitutionDocument,
+  InstitutionUnitsDocument,
+  PartnerSetupInstitutionDocument,
   NodeByIdDocument,
   RemoveUnitDocument,
   UnitChangedDocument,
@@ -218,6 +220,27 @@ describe('office mutations', () => {
     const removed = await hub.request(RemoveUnitDocument, { id, version: 1 }, STAFF);
     expect(removed.data!.removeOrganisationalUnit).toBe(id);
     expect((await hub.request(UnitDocument, { id })).data!.organisationalUnit).toBeNull();
+  });
+});
+
+describe("partner institutions' units", () => {
+  it('lets the office build a partner’s faculty and department tree, which coordinators cannot change', async () => {
+    const partner = await hub.request(PartnerSetupInstitutionDocument, { input: { officialName: `Partner ${unique()}`, country: 'DE' } }, STAFF);
+    const institutionId = partner.data!.createInstitution.id;
+    const faculty = await hub.request(AddUnitDocument, { input: { institutionId, kind: 'FACULTY', code: 'INF', name: { en: 'Faculty of Informatics' } } }, STAFF);
+    expect(faculty.errors).toBeUndefined();
+    const facultyId = faculty.data!.addOrganisationalUnit.id;
+    // Codes are unique per institution: the home university's ENG does not clash with a partner's ENG.
+    const eng = await hub.request(AddUnitDocument, { input: { institutionId, kind: 'DEPARTMENT', code: 'ENG', name: { en: 'Software Engineering' }, parentId: facultyId } }, STAFF);
+    expect(eng.errors).toBeUndefined();
+    const tree = await hub.request(InstitutionUnitsDocument, { id: institutionId });
+    expect(tree.data!.institution!.topLevelUnits).toEqual([expect.objectContaining({ code: 'INF', children: [expect.objectContaining({ code: 'ENG' })] })]);
+    // A parent from another institution is refused.
+    const foreignParent = await hub.request(AddUnitDocument, { input: { institutionId, kind: 'DEPARTMENT', code: 'X1', name: { en: 'X' }, parentId: engId } }, STAFF);
+    expect(foreignParent.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PARENT_UNIT_NOT_FOUND' });
+    const coordinator = { role: 'COORDINATOR' as const, units: [uuidOf(engId)] };
+    const denied = await hub.request(UpdateUnitDocument, { input: { id: facultyId, version: 1, email: 'x@partner.example' } }, coordinator);
+    expect(denied.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 });
 

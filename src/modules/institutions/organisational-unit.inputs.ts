@@ -9,6 +9,10 @@ const CODE_MESSAGE = 'code must be 1-20 upper-case letters, digits or dashes (e.
 
 @InputType()
 export class AddOrganisationalUnitInput {
+  @Field(() => ID, { nullable: true, description: 'A partner institution; the home university when left out.' })
+  @IsOptional()
+  institutionId?: string;
+
   @Field(() => UnitKind)
   kind!: UnitKind;
 

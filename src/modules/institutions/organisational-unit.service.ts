@@ -8,6 +8,7 @@ import { fromGlobalId, pageRequest, toGlobalId, type ConnectionArgs, type Connec
 import type { LocalisedTextData } from './institution.entity';
 import { InstitutionErrors } from './institution.errors';
 import { fetchLineages, unitById, unitLineage } from './institution.loaders';
+import { Institution } from './institution.entity';
 import { requireHomeInstitution } from './institution.service';
 import { OrganisationalUnit } from './organisational-unit.entity';
 import type { AddOrganisationalUnitInput, UnitFilter, UnitOrder, UpdateOrganisationalUnitInput } from './organisational-unit.inputs';
@@ -93,8 +94,11 @@ export async function readInternalNote(ctx: RequestContext, unit: Organisational
 export async function addUnit(ctx: RequestContext, input: AddOrganisationalUnitInput): Promise<OrganisationalUnit> {
   const name = cleanName(input.name);
   const parentId = input.parentId ? fromGlobalId(input.parentId, UNIT_TYPE, 'input.parentId') : undefined;
+  const institutionId = input.institutionId ? fromGlobalId(input.institutionId, 'Institution', 'input.institutionId') : undefined;
   return ctx.transaction(async (tx) => {
-    const home = await requireHomeInstitution(tx.em);
+    // The home university's units by default; a partner's faculties and departments when named.
+    const home = institutionId ? await tx.em.findOne(Institution, { id: institutionId }) : await requireHomeInstitution(tx.em);
+    if (!home) throw notFound('Institution', input.institutionId!);
     let lineage: string[] = [];
     if (parentId) {
       const parent = await tx.em.findOne(OrganisationalUnit, { id: parentId, institution: home });
@@ -125,7 +129,7 @@ export async function updateUnit(ctx: RequestContext, input: UpdateOrganisationa
   const id = fromGlobalId(input.id, UNIT_TYPE, 'input.id');
   const newParentId = input.parentId ? fromGlobalId(input.parentId, UNIT_TYPE, 'input.parentId') : undefined;
   return ctx.transaction(async (tx) => {
-    const unit = await tx.em.findOne(OrganisationalUnit, { id, institution: { isHome: true } });
+    const unit = await tx.em.findOne(OrganisationalUnit, { id });
     if (!unit) throw notFound(UNIT_TYPE, input.id);
     const [lineage] = await fetchLineages(tx.em, [id]);
     if (!ctx.viewer.isOffice) {
@@ -172,7 +176,7 @@ export async function updateUnit(ctx: RequestContext, input: UpdateOrganisationa
 export async function removeUnit(ctx: RequestContext, globalId: string, version: number): Promise<string> {
   const id = fromGlobalId(globalId, UNIT_TYPE);
   return ctx.transaction(async (tx) => {
-    const unit = await tx.em.findOne(OrganisationalUnit, { id, institution: { isHome: true } });
+    const unit = await tx.em.findOne(OrganisationalUnit, { id });
     if (!unit) throw notFound(UNIT_TYPE, globalId);
     if (unit.version !== version) throw versionConflict(UNIT_TYPE, version, unit.version);
     const children = await tx.em.count(OrganisationalUnit, { parent: id });
