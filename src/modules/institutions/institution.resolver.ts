@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../platform/graphql/context';
 import { LocaleCode, LocalisedText, pickLocale } from '../../platform/graphql/localised-text';
 import { ConnectionArgs, ConnectionType, toGlobalId, type ConnectionShape } from '../../platform/graphql/relay';
@@ -18,6 +18,7 @@ import {
   CONTACT_TYPE,
   contactsOf,
   createInstitution,
+  duplicateCandidates,
   getInstitution,
   homeInstitution,
   INSTITUTION_TYPE,
@@ -33,6 +34,21 @@ import { fromGlobalId } from '../../platform/graphql/relay';
 import { OrganisationalUnit } from './organisational-unit.entity';
 
 const InstitutionConnection = ConnectionType(Institution, 'Institution');
+
+@ObjectType({ description: 'Two institutions of the directory that may be the same one.' })
+class InstitutionDuplicateCandidate {
+  @Field(() => Institution)
+  first!: Institution;
+
+  @Field(() => Institution)
+  second!: Institution;
+
+  @Field(() => Float, { description: 'Trigram similarity of their names and identifiers, 0 to 1.' })
+  similarity!: number;
+
+  @Field(() => [String], { description: 'Web or e-mail domains both have.' })
+  sharedDomains!: string[];
+}
 
 @Resolver(() => Institution)
 export class InstitutionResolver {
@@ -70,6 +86,19 @@ export class InstitutionResolver {
   })
   institutionByIdentifier(@Arg('identifier') identifier: string, @Ctx() ctx: RequestContext): Promise<Institution | null> {
     return lookupInstitution(ctx, identifier);
+  }
+
+  @Authorized('STAFF', 'ADMIN')
+  @Query(() => [InstitutionDuplicateCandidate], {
+    description: 'Office: pairs in one country that look like the same institution (shared domain first, then similar names).',
+    complexity: 50,
+  })
+  institutionDuplicateCandidates(
+    @Ctx() ctx: RequestContext,
+    @Arg('country', () => String, { nullable: true, description: 'ISO code; all countries when left out (slower).' }) country?: string,
+    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
+  ): Promise<InstitutionDuplicateCandidate[]> {
+    return duplicateCandidates(ctx, country?.toUpperCase(), Math.min(Math.max(first, 1), 100));
   }
 
   @Authorized('STAFF', 'ADMIN')

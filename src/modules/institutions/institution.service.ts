@@ -273,3 +273,35 @@ async function applyContactInput(em: EntityManager, contact: ContactPerson, inst
     contact.unit = em.getReference(OrganisationalUnit, unitId) as never;
   }
 }
+
+// --- Duplicates ------------------------------------------------------------------------------------------------------
+
+export interface DuplicateCandidate {
+  first: Institution;
+  second: Institution;
+  similarity: number;
+  sharedDomains: string[];
+}
+
+/**
+ * Pairs of institutions in one country that look like the same one: a shared web or e-mail domain, or names
+ * similar by trigrams. Pairs whose Erasmus codes both exist and differ are different institutions and never listed.
+ */
+export async function duplicateCandidates(ctx: RequestContext, country: string | undefined, limit: number): Promise<DuplicateCandidate[]> {
+  const rows = await ctx.em.execute<{ a: string; b: string; similarity: number; shared: string[] | string | null }[]>(
+    `select a.id::text as a, b.id::text as b, similarity(a.search_text, b.search_text)::float as similarity,
+            array(select unnest(a.email_domains) intersect select unnest(b.email_domains)) as shared
+       from institution a
+       join institution b on b.country = a.country and b.id > a.id
+        and (b.search_text % a.search_text or b.email_domains && a.email_domains)
+      where (?::text is null or a.country = ?)
+        and not (a.erasmus_code is not null and b.erasmus_code is not null and a.erasmus_code <> b.erasmus_code)
+      order by cardinality(array(select unnest(a.email_domains) intersect select unnest(b.email_domains))) desc, 3 desc
+      limit ?`,
+    [country ?? null, country ?? null, limit],
+  );
+  const institutions = await ctx.em.find(Institution, { id: { $in: rows.flatMap((r) => [r.a, r.b]) } });
+  const byId = new Map(institutions.map((i) => [i.id, i]));
+  const list = (v: string[] | string | null) => (Array.isArray(v) ? v : typeof v === 'string' ? v.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : []);
+  return rows.map((r) => ({ first: byId.get(r.a)!, second: byId.get(r.b)!, similarity: Math.round(r.similarity * 100) / 100, sharedDomains: list(r.shared) }));
+}
