@@ -1,4 +1,13 @@
-import { DirectoryDuplicatesDocument, PartnerSetupInstitutionDocument } from '../generated/graphql';
+import {
+  DirectoryDuplicatesDocument,
+  DirectoryMergeDocument,
+  HomeInstitutionDocument,
+  NodeByIdDocument,
+  PartnerSetupAgreementDocument,
+  PartnerSetupInstitutionDocument,
+  PartnerSetupSignDocument,
+  PartnerSetupStatusDocument,
+} from '../generated/graphql';
 import { startTestHub, type TestHub } from '../support/hub';
 
 let hub: TestHub;
@@ -42,5 +51,61 @@ describe('duplicate candidates in the directory', () => {
       const res = await hub.request(DirectoryDuplicatesDocument, { country: 'IS' }, who);
       expect(res.errors![0].extensions!.code).toBe(who ? 'FORBIDDEN' : 'UNAUTHENTICATED');
     }
+  });
+});
+
+describe('merging duplicates', () => {
+  it('moves agreements and fills identifiers into the institution kept, keeps the other name, and removes the duplicate', async () => {
+    const keep = await create({ officialName: 'Universidade do Teste Merge', country: 'PT', website: 'www.utm-merge.pt' });
+    const duplicate = await create({ officialName: 'UNIVERSIDADE DO TESTE MERGE (LISBOA)', country: 'PT', erasmusCode: 'P  LISBOA98' });
+    const home = (await hub.request(HomeInstitutionDocument, {})).data!.homeInstitution.id;
+    const agreement = await hub.request(
+      PartnerSetupAgreementDocument,
+      {
+        input: {
+          kind: 'BILATERAL',
+          title: 'Merge test',
+          partners: [{ institutionId: duplicate }],
+          firstAcademicYear: '2025/2026',
+          lastAcademicYear: '2027/2028',
+          conditions: [{ sendingInstitutionId: home, receivingInstitutionId: duplicate, mobilityType: 'STA', firstAcademicYear: '2025/2026', lastAcademicYear: '2027/2028', mobilitiesPerYear: 1, totalDaysPerYear: 5 }],
+        },
+      },
+      STAFF,
+    );
+    let { id, version } = agreement.data!.createAgreement;
+    ({ version } = (await hub.request(PartnerSetupStatusDocument, { id, version, status: 'IN_NEGOTIATION' }, STAFF)).data!.changeAgreementStatus);
+    for (const side of ['HOME', 'PARTNER'] as const) {
+      ({ version } = (await hub.request(PartnerSetupSignDocument, { input: { id, version, side, signatory: 'Rector', signedOn: '2025-06-01' } }, STAFF)).data!.signAgreement);
+    }
+
+    const merged = await hub.request(DirectoryMergeDocument, { keepId: keep, duplicateId: duplicate }, STAFF);
+    expect(merged.errors).toBeUndefined();
+    expect(merged.data!.mergeInstitutions).toMatchObject({
+      id: keep,
+      officialName: 'Universidade do Teste Merge',
+      erasmusCode: 'P  LISBOA98',
+      emailDomains: ['utm-merge.pt'],
+      cooperation: { agreementKinds: ['BILATERAL'] },
+    });
+    expect(merged.data!.mergeInstitutions.otherNames).toContain('UNIVERSIDADE DO TESTE MERGE (LISBOA)');
+    expect((await hub.request(NodeByIdDocument, { id: duplicate })).data!.node).toBeNull();
+  });
+
+  it('refuses to merge institutions with different Erasmus codes, and changes nothing', async () => {
+    const a = await create({ officialName: 'Merge Refused A', country: 'PT', erasmusCode: 'P  PORTO98' });
+    const b = await create({ officialName: 'Merge Refused B', country: 'PT', erasmusCode: 'P  PORTO97' });
+    const res = await hub.request(DirectoryMergeDocument, { keepId: a, duplicateId: b }, STAFF);
+    expect(res.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'MERGE_REFUSED', field: 'erasmusCode' });
+    expect((await hub.request(NodeByIdDocument, { id: b })).data!.node).not.toBeNull();
+  });
+
+  it('never merges the home institution away, and is for the office only', async () => {
+    const home = (await hub.request(HomeInstitutionDocument, {})).data!.homeInstitution.id;
+    const other = await create({ officialName: 'Not Home', country: 'TR' });
+    const res = await hub.request(DirectoryMergeDocument, { keepId: other, duplicateId: home }, STAFF);
+    expect(res.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'MERGE_REFUSED' });
+    const coordinator = await hub.request(DirectoryMergeDocument, { keepId: other, duplicateId: home }, { role: 'COORDINATOR' });
+    expect(coordinator.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 });

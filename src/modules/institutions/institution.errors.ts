@@ -21,6 +21,8 @@ export const InstitutionErrors = {
       field,
       holderId,
     }),
+  mergeRefused: (field: string, why: string) =>
+    new DomainError('CONFLICT', 'MERGE_REFUSED', `These institutions cannot be merged: ${why}`, { field }),
   coordinatorFieldForbidden: (field: string) =>
     new DomainError('FORBIDDEN', 'COORDINATOR_CANNOT_CHANGE', `Only the office can change ${field}`, { field }),
 };

@@ -24,6 +24,7 @@ import {
   INSTITUTION_TYPE,
   listInstitutions,
   lookupInstitution,
+  mergeInstitutions,
   removeContactPerson,
   topLevelUnits,
   updateContactPerson,
@@ -99,6 +100,18 @@ export class InstitutionResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
   ): Promise<InstitutionDuplicateCandidate[]> {
     return duplicateCandidates(ctx, country?.toUpperCase(), Math.min(Math.max(first, 1), 100));
+  }
+
+  @Authorized('STAFF', 'ADMIN')
+  @Mutation(() => Institution, {
+    description: 'Office: merge a duplicate into the institution to keep (agreements, contacts and units move over; the duplicate is removed).',
+  })
+  mergeInstitutions(
+    @Arg('keepId', () => ID) keepId: string,
+    @Arg('duplicateId', () => ID) duplicateId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Institution> {
+    return mergeInstitutions(ctx, keepId, duplicateId);
   }
 
   @Authorized('STAFF', 'ADMIN')

@@ -305,3 +305,76 @@ export async function duplicateCandidates(ctx: RequestContext, country: string |
   const list = (v: string[] | string | null) => (Array.isArray(v) ? v : typeof v === 'string' ? v.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : []);
   return rows.map((r) => ({ first: byId.get(r.a)!, second: byId.get(r.b)!, similarity: Math.round(r.similarity * 100) / 100, sharedDomains: list(r.shared) }));
 }
+
+const MERGED_IDENTIFIERS = ['erasmusCode', 'schacCode', 'pic', 'oid'] as const;
+const MERGED_FIELDS = ['abbreviation', 'city', 'street', 'postCode', 'website', 'logoUrl', 'echeStart', 'echeEnd', 'internalNote'] as const;
+
+/**
+ * Merges a duplicate into the institution to keep: agreements, conditions, contacts and units move over, missing
+ * fields and identifiers are filled in, names and domains are kept as other spellings, and the duplicate is
+ * removed — all in one transaction. Two records with different identifiers are different institutions: refused.
+ */
+export async function mergeInstitutions(ctx: RequestContext, keepGlobalId: string, duplicateGlobalId: string): Promise<Institution> {
+  const keepId = fromGlobalId(keepGlobalId, INSTITUTION_TYPE, 'keepId');
+  const duplicateId = fromGlobalId(duplicateGlobalId, INSTITUTION_TYPE, 'duplicateId');
+  if (keepId === duplicateId) throw invalidInput('duplicateId', 'an institution cannot be merged into itself', 'SAME_INSTITUTION');
+  return ctx.transaction(async (tx) => {
+    const [keep, duplicate] = await Promise.all([tx.em.findOne(Institution, { id: keepId }), tx.em.findOne(Institution, { id: duplicateId })]);
+    if (!keep) throw notFound(INSTITUTION_TYPE, keepGlobalId);
+    if (!duplicate) throw notFound(INSTITUTION_TYPE, duplicateGlobalId);
+    if (duplicate.isHome) throw InstitutionErrors.mergeRefused('duplicateId', 'the home institution cannot be merged away; keep it instead');
+    for (const field of MERGED_IDENTIFIERS) {
+      if (keep[field] && duplicate[field] && keep[field] !== duplicate[field]) {
+        throw InstitutionErrors.mergeRefused(field, `they have different ${field}s (${keep[field]} and ${duplicate[field]}): different institutions`);
+      }
+    }
+    const [clash] = await tx.em.execute<{ code: string }[]>(
+      `select d.code from organisational_unit d join organisational_unit k on k.code = d.code and k.institution_id = ?
+        where d.institution_id = ? limit 1`,
+      [keepId, duplicateId],
+    );
+    if (clash) throw InstitutionErrors.mergeRefused('duplicateId', `both have a unit with code ${clash.code}; rename one first`);
+    const [memberships] = await tx.em.execute<{ n: number }[]>(
+      `select count(*)::int as n from association_membership where association_id in (?, ?)`,
+      [keepId, duplicateId],
+    );
+    if (memberships.n > 1) throw InstitutionErrors.mergeRefused('duplicateId', 'both have an association membership');
+    // Agreements where both appear keep one party row; the rest move over, with everything else that points here.
+    await tx.em.execute(
+      `delete from agreement_partner d using agreement_partner k
+        where d.institution_id = ? and k.institution_id = ? and k.agreement_id = d.agreement_id`,
+      [duplicateId, keepId],
+    );
+    for (const [table, column] of [
+      ['agreement_partner', 'institution_id'],
+      ['cooperation_condition', 'sending_institution_id'],
+      ['cooperation_condition', 'receiving_institution_id'],
+      ['contact_person', 'institution_id'],
+      ['organisational_unit', 'institution_id'],
+      ['association_membership', 'association_id'],
+    ] as const) {
+      await tx.em.execute(`update ${table} set ${column} = ? where ${column} = ?`, [keepId, duplicateId]);
+    }
+    const taken = Object.fromEntries(MERGED_IDENTIFIERS.map((f) => [f, keep[f] ?? duplicate[f]]));
+    const filled = Object.fromEntries(MERGED_FIELDS.map((f) => [f, keep[f] ?? duplicate[f]]));
+    const otherNames = [...new Set([...keep.otherNames, duplicate.officialName, ...duplicate.otherNames, ...Object.values(duplicate.name)])].filter(
+      (n): n is string => !!n && n !== keep.officialName,
+    );
+    const emailDomains = [...new Set([...keep.emailDomains, ...duplicate.emailDomains])];
+    const sources = [...new Set([...keep.sources, ...duplicate.sources])];
+    const name = { ...duplicate.name, ...keep.name };
+    // The duplicate goes first, so that its identifiers are free for the institution that keeps them.
+    await tx.em.execute(`delete from institution where id = ?`, [duplicateId]);
+    tx.em.getUnitOfWork().unsetIdentity(duplicate);
+    Object.assign(keep, taken, filled, { otherNames, emailDomains, sources, name });
+    await tx.em.flush();
+    tx.emit({
+      type: 'institution.merged',
+      aggregateType: INSTITUTION_TYPE,
+      aggregateId: keep.id,
+      aggregateVersion: keep.version,
+      payload: { mergedId: duplicateId, mergedName: duplicate.officialName },
+    });
+    return keep;
+  });
+}
