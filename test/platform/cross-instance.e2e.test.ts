@@ -10,7 +10,7 @@ import { openOrm, prepareDatabase } from '../../src/hub';
 import { signDevelopmentToken } from '../../src/platform/auth/tokens';
 import { createLogger } from '../../src/platform/logging/logger';
 import { dbKind, sleep, subscribe, testConfig, waitFor } from '../support/hub';
-import { startHubProcess, stopAllHubProcesses, type EnvOverrides, type RunningHubProcess } from '../support/process';
+import { startHubProcess, stopAllHubProcesses, type EnvOverrides } from '../support/process';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const onPostgres = dbKind() === 'postgres';

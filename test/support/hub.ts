@@ -199,7 +199,7 @@ export function subscribe<R, V extends Record<string, unknown>>(
       await new Promise((r) => setTimeout(r, ms));
       return results.length === read;
     },
-    /** Resolves once the server has acknowledged the subscription (the socket is open and subscribed). */
+    /** Unsubscribes. */
     dispose,
   };
 }

@@ -17,6 +17,11 @@ export function academicYearEnd(academicYear: string): string {
   return `${startYear(academicYear) + 1}-08-31`;
 }
 
+/** The same rule in SQL, for a column holding an academic year. */
+export function academicYearEndSql(column: string): string {
+  return `make_date(cast(left(${column}, 4) as int) + 1, 8, 31)`;
+}
+
 export function academicYearOf(date: Date): string {
   const y = date.getUTCFullYear();
   const start = date.getUTCMonth() >= 8 ? y : y - 1;

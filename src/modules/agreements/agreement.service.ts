@@ -8,7 +8,7 @@ import { fromGlobalId, pageRequest, toGlobalId, type ConnectionArgs, type Connec
 import { Institution } from '../institutions/institution.entity';
 import { fetchLineages } from '../institutions/institution.loaders';
 import { OrganisationalUnit } from '../institutions/organisational-unit.entity';
-import { academicYearEnd, isAcademicYear, startYear } from './academic-year';
+import { academicYearEndSql, isAcademicYear, startYear } from './academic-year';
 import {
   Agreement,
   AgreementKind,
@@ -121,7 +121,7 @@ async function agreementIdsBySql(em: EntityManager, filter: AgreementFilter): Pr
   }
   if (filter.expiringWithinDays !== undefined && filter.expiringWithinDays !== null) {
     // An agreement ends with its last academic year (31 August of that year's second calendar year).
-    clauses.push(`a.status = 'IN_EFFECT' and make_date(cast(left(a.last_academic_year, 4) as int) + 1, 8, 31) between current_date and current_date + ?::int`);
+    clauses.push(`a.status = 'IN_EFFECT' and ${academicYearEndSql('a.last_academic_year')} between current_date and current_date + ?::int`);
     params.push(filter.expiringWithinDays);
   }
   if (filter.withoutConditionsFor) {
@@ -303,7 +303,7 @@ export async function signAgreement(ctx: RequestContext, input: SignAgreementInp
 export async function expireEndedAgreements(em: EntityManager, today = new Date()): Promise<number> {
   const due = await em.execute<{ id: string }[]>(
     `select id::text as id from agreement
-      where status = 'IN_EFFECT' and make_date(cast(left(last_academic_year, 4) as int) + 1, 8, 31) < ?::date`,
+      where status = 'IN_EFFECT' and ${academicYearEndSql('last_academic_year')} < ?::date`,
     [today.toISOString().slice(0, 10)],
   );
   let count = 0;

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../platform/graphql/context';
 import { LocaleCode, LocalisedText, pickLocale } from '../../platform/graphql/localised-text';
-import { ConnectionArgs, ConnectionType, toGlobalId, type ConnectionShape } from '../../platform/graphql/relay';
+import { ConnectionArgs, ConnectionType, fromGlobalId, toGlobalId, type ConnectionShape } from '../../platform/graphql/relay';
 import { ContactPerson } from './contact-person.entity';
 import { Institution } from './institution.entity';
 import {
@@ -31,7 +31,6 @@ import {
   updateHomeInstitution,
   updateInstitution,
 } from './institution.service';
-import { fromGlobalId } from '../../platform/graphql/relay';
 import { OrganisationalUnit } from './organisational-unit.entity';
 
 const InstitutionConnection = ConnectionType(Institution, 'Institution');
