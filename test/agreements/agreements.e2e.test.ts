@@ -657,11 +657,9 @@ describe('agreementStatusChanged subscription', () => {
   type Sub = ReturnType<typeof subscribe<AgreementStatusChangedSubscription, Record<string, never>>>;
   /** The next event about one agreement (events of other agreements are skipped). */
   async function nextFor(sub: Sub, agreementId: string) {
-    for (;;) {
-      const event = await sub.next();
-      expect(event.errors).toBeUndefined();
-      if (event.data!.agreementStatusChanged.agreementId === agreementId) return event.data!.agreementStatusChanged;
-    }
+    const event = await sub.nextWhere((r) => r.errors !== undefined || r.data?.agreementStatusChanged.agreementId === agreementId);
+    expect(event.errors).toBeUndefined();
+    return event.data!.agreementStatusChanged;
   }
   async function listening(n: number) {
     await waitFor(() => hub.hub.dispatcher.listenerCount >= n, 5000, 'the subscriptions to register');

@@ -251,12 +251,13 @@ describe('organisationalUnitChanged subscription', () => {
     await waitFor(() => hub.hub.dispatcher.listenerCount > 0, 5000, 'the subscription to register');
     const code = unique();
     const added = await hub.request(AddUnitDocument, { input: { kind: 'OFFICE', code, name: { tr: 'Yeni' } } }, STAFF);
-    const first = await sub.next();
+    const unitId = added.data!.addOrganisationalUnit.id;
+    const first = await sub.nextWhere((r) => r.data?.organisationalUnitChanged.unitId === unitId);
     expect(first.data!.organisationalUnitChanged).toMatchObject({ change: 'ADDED', unitId: added.data!.addOrganisationalUnit.id, version: 1, actor: 'test-staff' });
     expect(first.data!.organisationalUnitChanged.unit).toMatchObject({ code, name: 'Yeni' });
 
     await hub.request(UpdateUnitDocument, { input: { id: added.data!.addOrganisationalUnit.id, version: 1, name: { tr: 'Yenilendi' } } }, STAFF);
-    const second = await sub.next();
+    const second = await sub.nextWhere((r) => r.data?.organisationalUnitChanged.unitId === unitId);
     expect(second.data!.organisationalUnitChanged).toMatchObject({ change: 'UPDATED', version: 2, unit: { name: 'Yenilendi' } });
     sub.dispose();
   });

@@ -142,8 +142,8 @@ export async function startTestHub(overrides: Record<string, string> = {}): Prom
 }
 
 /**
- * Collects what a subscription delivers. `next()` waits for the next result (failing after `ms`), `nothingWithin`
- * asserts that nothing arrives.
+ * Collects what a subscription delivers. `next()` waits for the next result (failing after `ms`), `nextWhere` for the
+ * next one that matches, `nothingWithin` asserts that nothing arrives.
  */
 export function subscribe<R, V extends Record<string, unknown>>(
   client: Client,
@@ -194,6 +194,17 @@ export function subscribe<R, V extends Record<string, unknown>>(
         });
       }
       return results[read++];
+    },
+    /**
+     * The next result that `matches`, skipping others: events of earlier tests can still be on their way through the
+     * outbox when a subscription starts, so a test waits for the event about its own row.
+     */
+    async nextWhere(matches: (result: (typeof results)[number]) => boolean, ms = 5000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const result = await this.next(Math.max(1, deadline - Date.now()));
+        if (matches(result)) return result;
+      }
     },
     async nothingWithin(ms: number) {
       await new Promise((r) => setTimeout(r, ms));
