@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config/config';
-import { moduleEntities, moduleResolvers, databaseIsEmpty, registerModuleJobs, seedDemo } from './modules';
+import { moduleEntities, moduleResolvers, databaseIsEmpty, mountModuleRoutes, registerModuleJobs, seedDemo } from './modules';
 import { createTokenVerifier } from './platform/auth/tokens';
 import { openDatabase, type DatabaseHandle } from './platform/db/database';
 import { EMBEDDED_MAX_CONNECTIONS } from './platform/db/embedded';
@@ -110,6 +110,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       verifier,
       createContext: ({ requestId, viewer, locale }) =>
         new RequestContext(requestId, viewer, locale, orm.em, config, log.child({ requestId }), events),
+      mountRoutes: mountModuleRoutes,
       checkReady: async () => {
         await orm.em.fork().execute('select 1');
       },

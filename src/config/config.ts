@@ -44,6 +44,20 @@ const schema = z
     JOBS_CONCURRENCY: int(1, 64).default(4),
     SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
     CORS_ORIGINS: z.string().default(''),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SITE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    FILES_DIR: z.string().min(1).optional(),
+    UPLOAD_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
+    UPLOAD_ALLOWED_TYPES: z
+      .string()
+      .default('image/jpeg,image/png,image/webp,image/gif,application/pdf,video/mp4'),
+    S3_BUCKET: z.string().min(3).optional(),
+    S3_ENDPOINT: z.url().optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: bool.default(true),
+    CONTENT_CACHE_MAX_AGE: int(0, 86_400).default(60),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.OIDC_JWKS_URL) {
@@ -55,6 +69,9 @@ const schema = z
     }
     if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a PostgreSQL DATABASE_URL' });
+    }
+    if (c.S3_BUCKET && (!c.S3_ACCESS_KEY_ID || !c.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY' });
     }
     if (c.EVENT_BUS === 'redis' && !c.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'EVENT_BUS=redis needs REDIS_URL' });
@@ -105,6 +122,22 @@ export interface Config {
   jobs: { enabled: boolean; pollMs: number; concurrency: number };
   shutdownTimeoutMs: number;
   corsOrigins: string[];
+  /** The hub's own public address (for links in feeds and media URLs); when unset, taken from each request. */
+  publicUrl?: string;
+  /** The public website, for links to content pages in feeds. */
+  siteUrl?: string;
+  content: {
+    /** Seconds a CDN or browser may keep public, published content (`Cache-Control: public, max-age`). */
+    cacheMaxAge: number;
+  };
+  files: {
+    /** Local storage folder (the default store). */
+    dir: string;
+    maxBytes: number;
+    /** Sniffed content types an upload may have. */
+    allowedTypes: string[];
+    s3?: { bucket: string; endpoint?: string; region: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
+  };
 }
 
 export class ConfigError extends Error {
@@ -161,5 +194,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     jobs: { enabled: c.JOBS_ENABLED, pollMs: c.JOBS_POLL_MS, concurrency: c.JOBS_CONCURRENCY },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: c.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    publicUrl: c.PUBLIC_URL?.replace(/\/$/, ''),
+    siteUrl: c.SITE_URL?.replace(/\/$/, ''),
+    content: { cacheMaxAge: c.CONTENT_CACHE_MAX_AGE },
+    files: {
+      dir: path.resolve(cwd, c.FILES_DIR ?? path.join(c.DATA_DIR, 'files')),
+      maxBytes: c.UPLOAD_MAX_BYTES,
+      allowedTypes: c.UPLOAD_ALLOWED_TYPES.split(',').map((s) => s.trim()).filter(Boolean),
+      s3: c.S3_BUCKET
+        ? {
+            bucket: c.S3_BUCKET,
+            endpoint: c.S3_ENDPOINT,
+            region: c.S3_REGION,
+            accessKeyId: c.S3_ACCESS_KEY_ID!,
+            secretAccessKey: c.S3_SECRET_ACCESS_KEY!,
+            forcePathStyle: c.S3_FORCE_PATH_STYLE,
+          }
+        : undefined,
+    },
   };
 }

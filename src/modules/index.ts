@@ -21,6 +21,8 @@ import { PartnerResolver } from './agreements/partner.resolver';
 import { ContactPerson } from './institutions/contact-person.entity';
 import { Institution } from './institutions/institution.entity';
 import { AssociationMembership, MembershipCorrespondence } from './memberships/membership.entity';
+import { contentEntities, contentResolvers, mountContentRoutes, registerContentJobs } from './content/content.module';
+import type { MountRoutes } from '../platform/http/routes';
 import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
 import { getMembership, MEMBERSHIP_TYPE } from './memberships/membership.service';
 import { ContactPersonResolver, InstitutionResolver } from './institutions/institution.resolver';
@@ -43,6 +45,7 @@ export const moduleEntities = [
   AgreementRevision,
   AssociationMembership,
   MembershipCorrespondence,
+  ...contentEntities,
 ];
 
 export const moduleResolvers: NonEmptyArray<Function> = [
@@ -57,7 +60,13 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   OrganisationalUnitResolver,
   ViewerResolver,
   AssociationMembershipResolver, MembershipCorrespondenceResolver,
+  ...(contentResolvers as NonEmptyArray<Function>),
 ];
+
+/** The modules' plain HTTP routes: feeds and media files. */
+export const mountModuleRoutes: MountRoutes = (app, routes) => {
+  mountContentRoutes(app, routes);
+};
 
 registerNodeType(INSTITUTION_TYPE, (ctx, id) => getInstitution(ctx, id));
 registerNodeType(UNIT_TYPE, (ctx, id) => getUnit(ctx, id, true));
@@ -73,6 +82,7 @@ export function registerModuleJobs(jobs: JobRunner): void {
     const expired = await expireEndedAgreements(job.em);
     if (expired) job.log.info({ expired }, 'agreements expired');
   });
+  registerContentJobs(jobs);
 }
 
 export const SEEDS_DIR = path.resolve(__dirname, '../../seeds');

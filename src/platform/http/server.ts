@@ -30,6 +30,7 @@ import { checkCost, checkNulCharacters, limitRules } from '../graphql/limits';
 import { localeFromHeader } from '../graphql/localised-text';
 import type { Logger } from '../logging/logger';
 import { graphiqlAssets, sendGraphiQL, wantsGraphiQL } from './graphiql';
+import { httpRoutes, type MountRoutes } from './routes';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -41,6 +42,8 @@ export interface HttpServerOptions {
   createContext(input: { requestId: string; viewer: Viewer; locale: Locale }): RequestContext;
   /** Resolves when the database answers; rejects otherwise. */
   checkReady(): Promise<void>;
+  /** The modules' plain HTTP routes (feeds, files), mounted beside GraphQL. */
+  mountRoutes?: MountRoutes;
 }
 
 export interface RunningHttpServer {
@@ -206,6 +209,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     }
   });
 
+  opts.mountRoutes?.(app, httpRoutes(opts));
   app.use(`${GRAPHQL_PATH}/graphiql`, graphiqlAssets());
   app.use(
     GRAPHQL_PATH,
