@@ -47,7 +47,9 @@ const PAGE = 1000;
  * Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR at the start) is prefixed with an apostrophe:
  * names and titles come from partners and imports, and the office opens these files in Excel.
  */
-const spreadsheetSafe = { string: (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value) };
+/** Text a spreadsheet would run as a formula gets an apostrophe (every CSV export uses it). */
+export const neutraliseFormula = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+export const spreadsheetSafe = { string: neutraliseFormula };
 
 /** Every institution of the directory, by official name. */
 export async function institutionsCsv(em: EntityManager, options: CsvOptions = {}): Promise<string> {

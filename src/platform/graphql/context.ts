@@ -40,13 +40,23 @@ export class RequestContext {
   constructor(
     readonly requestId: string,
     readonly viewer: Viewer,
-    readonly locale: Locale,
+    private _locale: Locale,
     private readonly rootEm: EntityManager,
     readonly config: Config,
     readonly log: Logger,
     private readonly events: HubEvents,
   ) {
     this._em = rootEm.fork({ clear: true });
+  }
+
+  /** The locale texts are served in: Accept-Language (or the connection's), or a query's `locale` argument. */
+  get locale(): Locale {
+    return this._locale;
+  }
+
+  /** A query's `locale` argument applies to the whole operation. */
+  useLocale(locale: Locale | undefined | null): void {
+    if (locale) this._locale = locale;
   }
 
   /** The request's entity manager, or the open transaction's while one runs (so services can be composed). */

@@ -29,6 +29,7 @@ import { formatError } from '../graphql/format-error';
 import { checkCost, checkNulCharacters, limitRules } from '../graphql/limits';
 import { localeFromHeader } from '../graphql/localised-text';
 import type { Logger } from '../logging/logger';
+import { cacheControlPlugin } from './cache-control';
 import { graphiqlAssets, sendGraphiQL, wantsGraphiQL } from './graphiql';
 import { httpRoutes, type MountRoutes } from './routes';
 
@@ -188,6 +189,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       drainWs,
       inputLimitsPlugin,
       operationLogPlugin,
+      // Cache-Control and Vary: public only for anonymous queries of registered public fields, no-store otherwise.
+      cacheControlPlugin({ maxAge: config.content.cacheMaxAge, varyOrigin: config.corsOrigins.length > 0 }),
     ],
   });
   await apollo.start();

@@ -31,6 +31,30 @@ export type OutboxConsumerHandler = (events: DeliveredEvent[], em: EntityManager
 const LEASE_SECONDS = 300;
 
 /**
+ * Adds a job without a runner at hand (services schedule work this way, inside their transaction, so the job exists
+ * only if the change commits). A pending job with the same singleton key wins unless `replace` is set.
+ */
+export async function enqueueJob(
+  em: EntityManager,
+  name: string,
+  payload: Record<string, unknown> = {},
+  opts: EnqueueOptions & { replace?: boolean } = {},
+): Promise<void> {
+  if (opts.replace && opts.singletonKey) await cancelPendingJob(em, opts.singletonKey);
+  await em.execute(
+    `insert into job (id, name, payload, run_at, max_attempts, singleton_key)
+     values (?, ?, ?::jsonb, ?, ?, ?)
+     on conflict (singleton_key) where state = 'pending' do nothing`,
+    [randomUUID(), name, JSON.stringify(payload), (opts.runAt ?? new Date()).toISOString(), opts.maxAttempts ?? 5, opts.singletonKey ?? null],
+  );
+}
+
+/** Drops the pending job with this singleton key, if any (a running one finishes). */
+export async function cancelPendingJob(em: EntityManager, singletonKey: string): Promise<void> {
+  await em.execute(`delete from job where singleton_key = ? and state = 'pending'`, [singletonKey]);
+}
+
+/**
  * A small durable job runner on PostgreSQL (and PGlite): jobs are rows, claimed with FOR UPDATE SKIP LOCKED,
  * retried with exponential backoff, and moved to `dead` after their last attempt. A job enqueued inside a
  * transaction exists only if that transaction commits. pg-boss and graphile-worker were considered; both now
@@ -49,6 +73,7 @@ export class JobRunner {
   private ticking?: Promise<void>;
   private tickAgain = false;
   private stopped = true;
+  private afterJob?: () => void;
 
   constructor(
     private readonly orm: MikroORM,
@@ -66,25 +91,18 @@ export class JobRunner {
     this.schedules.set(name, everyMs);
   }
 
+  /** Called after each job that finished: the hub rings the event bus, so events a job recorded go out at once. */
+  onJobDone(callback: () => void): void {
+    this.afterJob = callback;
+  }
+
   consumeOutbox(name: string, handler: OutboxConsumerHandler): void {
     this.consumers.set(name, handler);
   }
 
   /** Adds a job; pass a transaction's entity manager to make it part of that transaction. */
   async enqueue(em: EntityManager, name: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<void> {
-    await em.execute(
-      `insert into job (id, name, payload, run_at, max_attempts, singleton_key)
-       values (?, ?, ?::jsonb, ?, ?, ?)
-       on conflict (singleton_key) where state = 'pending' do nothing`,
-      [
-        randomUUID(),
-        name,
-        JSON.stringify(payload),
-        (opts.runAt ?? new Date()).toISOString(),
-        opts.maxAttempts ?? this.handlers.get(name)?.options.maxAttempts ?? 5,
-        opts.singletonKey ?? null,
-      ],
-    );
+    await enqueueJob(em, name, payload, { ...opts, maxAttempts: opts.maxAttempts ?? this.handlers.get(name)?.options.maxAttempts });
   }
 
   async start(): Promise<void> {
@@ -174,6 +192,7 @@ export class JobRunner {
       );
       const everyMs = this.schedules.get(job.name);
       if (everyMs) await this.enqueue(em, job.name, {}, { singletonKey: `schedule:${job.name}`, runAt: new Date(Date.now() + everyMs) });
+      this.afterJob?.();
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const last = job.attempts >= job.max_attempts;
