@@ -25,7 +25,42 @@ const SCENARIOS: Record<string, string> = {
   'partner facets (no filter)': `{ partnerFacets { total countries { value count } agreementKinds { value count } iscedBroadFields { value count } } }`,
   'partner facets (search "univ")': `{ partnerFacets(filter: { search: "univ" }) { total countries { value count } agreementKinds { value count } } }`,
   'partners search typo "humbolt"': `{ partners(first: 10, filter: { search: "humbolt" }) { nodes { id name } } }`,
+  'announcements page (20), en': `{ announcements(first: 20, locale: en) { totalCount nodes { id title summary slug displayAt tags category { key name } coverImage { url } } } }`,
+  'upcoming events (20) with places left': `{ events(first: 20, filter: { when: UPCOMING }) { nodes { id title startsAt endsAt timeZone venue registrationOpen placesLeft } } }`,
+  'contents by tag and category': `{ contents(first: 20, filter: { tags: ["erasmus"], category: "erasmus" }) { nodes { __typename id title path } } }`,
+  'page by path with breadcrumbs': `{ page(path: "erasmus/how-to-apply", locale: en) { title bodyHtml breadcrumbs { title path } children { title path } } }`,
 };
+
+/**
+ * A busy office's website: 3,000 published announcements and 600 events over several years, written with SQL (the
+ * content service would take minutes), tagged and categorised like the demo content.
+ */
+async function loadBulkContent(em: EntityManager): Promise<void> {
+  const started = Date.now();
+  await em.fork().execute(`
+    insert into content_item (id, type, kind, status, title, summary, body, body_html, slug, category_id, tags, display_at, published_at,
+                              starts_at, ends_at, time_zone, organiser_kind, capacity)
+    select gen_random_uuid(), t.type, t.kind, 'PUBLISHED',
+           jsonb_build_object('tr', 'Duyuru ' || g, 'en', 'Item ' || g),
+           jsonb_build_object('tr', 'Özet ' || g, 'en', 'Summary ' || g),
+           jsonb_build_object('en', 'Body ' || g), jsonb_build_object('en', '<p>Body ' || g || '</p>'),
+           jsonb_build_object('tr', 'bench-' || g, 'en', 'bench-' || g),
+           (select id from content_category order by random() limit 1),
+           case when g % 3 = 0 then '{erasmus,outgoing}'::text[] else '{news}'::text[] end,
+           now() - make_interval(hours => g), now() - make_interval(hours => g),
+           case when t.type = 'EVENT' then now() + make_interval(days => (g % 400) - 200) end,
+           case when t.type = 'EVENT' then now() + make_interval(days => (g % 400) - 200, hours => 3) end,
+           case when t.type = 'EVENT' then 'Europe/Istanbul' end,
+           case when t.type = 'EVENT' then 'OFFICE' end,
+           case when t.type = 'EVENT' then 100 end
+      from generate_series(1, 3600) g
+      cross join lateral (select case when g % 6 = 0 then 'EVENT' else 'ANNOUNCEMENT' end as type,
+                                 case when g % 6 = 0 then 'INFO_SESSION' else 'NEWS' end as kind) t`);
+  await em.fork().execute(`insert into content_slug (id, content_id, type, locale, path)
+    select gen_random_uuid(), id, type, l, slug->>l from content_item, unnest(array['tr','en']) l
+     where slug->>l like 'bench-%'`);
+  console.log(`content: 3,600 items in ${Date.now() - started} ms\n`);
+}
 
 /** The full reference data through the directory import, then agreements with ~1,500 of the institutions. */
 async function loadFullDirectory(em: EntityManager): Promise<void> {
@@ -62,6 +97,7 @@ async function main() {
   };
   console.log(`hub started in ${startMs} ms on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}; ${ROUNDS} rounds, concurrency ${CONCURRENCY}\n`);
   await loadFullDirectory(hub.orm.em);
+  await loadBulkContent(hub.orm.em);
   console.log('scenario'.padEnd(44), 'sql', '  p50 ms', '  p95 ms', '  p99 ms', '   req/s');
   for (const [name, query] of Object.entries(SCENARIOS)) {
     for (let i = 0; i < 20; i++) await post(query); // warm-up

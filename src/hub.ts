@@ -62,7 +62,7 @@ export async function prepareDatabase(orm: MikroORM, config: Config, log: Logger
   const applied = await migrate(orm);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
   if (config.seedDemoOnEmpty && (await databaseIsEmpty(orm.em.fork()))) {
-    await seedDemo(orm.em.fork());
+    await seedDemo(orm.em.fork(), config, log);
     log.info('empty database: demo data loaded from seeds/demo');
   }
 }
@@ -96,6 +96,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     });
     registerModuleJobs(jobs);
     bus.onRing(() => void jobs.wake());
+    jobs.onJobDone(() => bus.ring());
 
     const events: HubEvents = {
       record: recordEvent,

@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
           console.log('The database already holds data; the demo seed only loads into an empty database.');
           return;
         }
-        await seedDemo(orm.em.fork());
+        await seedDemo(orm.em.fork(), config, log);
         console.log('Demo data loaded.');
       });
     case 'token':

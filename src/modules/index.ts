@@ -22,7 +22,11 @@ import { ContactPerson } from './institutions/contact-person.entity';
 import { Institution } from './institutions/institution.entity';
 import { AssociationMembership, MembershipCorrespondence } from './memberships/membership.entity';
 import { contentEntities, contentResolvers, mountContentRoutes, registerContentJobs } from './content/content.module';
+import { registerPublicQueryField } from '../platform/http/cache-control';
 import type { MountRoutes } from '../platform/http/routes';
+import type { Config } from '../config/config';
+import type { Logger } from '../platform/logging/logger';
+import { seedContent, type ContentSeed } from './content/content.seed';
 import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
 import { getMembership, MEMBERSHIP_TYPE } from './memberships/membership.service';
 import { ContactPersonResolver, InstitutionResolver } from './institutions/institution.resolver';
@@ -68,6 +72,9 @@ export const mountModuleRoutes: MountRoutes = (app, routes) => {
   mountContentRoutes(app, routes);
 };
 
+// Public directory fields: an anonymous visitor's answer is the same for everyone, so it may be cached publicly.
+registerPublicQueryField('homeInstitution', 'institution', 'organisationalUnits', 'organisationalUnit', 'partners', 'partner', 'partnerFacets');
+
 registerNodeType(INSTITUTION_TYPE, (ctx, id) => getInstitution(ctx, id));
 registerNodeType(UNIT_TYPE, (ctx, id) => getUnit(ctx, id, true));
 // Agreements are not public: node(id) answers null unless the viewer may read them.
@@ -88,7 +95,7 @@ export function registerModuleJobs(jobs: JobRunner): void {
 export const SEEDS_DIR = path.resolve(__dirname, '../../seeds');
 
 /** The demo data set, loaded into an empty database in one transaction. */
-export async function seedDemo(em: EntityManager, dir = path.join(SEEDS_DIR, 'demo')): Promise<void> {
+export async function seedDemo(em: EntityManager, config: Config, log: Logger, dir = path.join(SEEDS_DIR, 'demo')): Promise<void> {
   const read = <T>(file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as T;
   await em.transactional(async (tx) => {
     const unitIds = seedHomeInstitution(tx as EntityManager, read<HomeInstitutionSeed>('home-institution.json'));
@@ -98,6 +105,8 @@ export async function seedDemo(em: EntityManager, dir = path.join(SEEDS_DIR, 'de
   await importPartners(em, parseImportText(readFileSync(path.join(dir, 'partner-institutions.json'), 'utf8')));
   // Agreements with most of them: IIAs, bilateral agreements, MoUs and (suspended, so expired) Farabi protocols.
   await em.fork().transactional((tx) => seedAgreements(tx as EntityManager, read<{ agreements: AgreementSeed[] }>('agreements.json').agreements));
+  // Website content in both languages: a call, an info day, a conference, pages, forms with versions, a brochure.
+  await seedContent(em.fork(), config, log, read<ContentSeed>('content.json'), path.join(dir, 'files'));
 }
 
 /** True when the database holds no home institution yet (a fresh install). */

@@ -138,7 +138,7 @@ export interface RegistrationQuestion {
 @Index({ properties: ['type', 'status', 'publishAt'] })
 @Index({ properties: ['type', 'startsAt'] })
 @Index({ properties: ['parent'] })
-@Index({ properties: ['publishedAt'] })
+@Index({ properties: ['type', 'displayAt'] })
 @Index({ name: 'content_item_tags_index', expression: 'create index "content_item_tags_index" on "content_item" using gin ("tags")' })
 export abstract class ContentItem extends VersionedNode {
   @PrimaryKey({ type: 'uuid' })
@@ -167,6 +167,14 @@ export abstract class ContentItem extends VersionedNode {
   @Field(() => Date, { nullable: true, description: 'When it first went live on the website.' })
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   publishedAt?: Date;
+
+  /**
+   * The date the website shows and sorts by: publishAt (or the moment of publishing) once published, the creation
+   * time before. Never null, so keyset pagination can use it.
+   */
+  @Field({ description: 'The date the website shows and sorts by (publishAt, or when it was published; creation time for drafts).' })
+  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
+  displayAt: Date = new Date();
 
   /** The publishAt for which "went live" was announced, so the job announces each going-live once. */
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
