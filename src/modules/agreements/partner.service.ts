@@ -1,3 +1,4 @@
+import { sqlArray } from '../../platform/db/sql-array';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { connectionOf } from '../../platform/db/pagination';
 import { invalidInput } from '../../platform/errors/domain-error';
@@ -22,10 +23,10 @@ function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension)
   const f = filter ?? {};
   const agreement: string[] = [`ap.institution_id = i.id`, `a.status = any(?::text[])`];
   const params: unknown[] = [];
-  const agreementParams: unknown[] = [pgArray(f.hasActiveAgreement ? [AgreementStatus.IN_EFFECT] : PARTNER_STATUSES)];
+  const agreementParams: unknown[] = [sqlArray(f.hasActiveAgreement ? [AgreementStatus.IN_EFFECT] : PARTNER_STATUSES)];
   if (f.agreementKinds?.length && omit !== 'agreementKinds') {
     agreement.push(`a.kind = any(?::text[])`);
-    agreementParams.push(pgArray(f.agreementKinds));
+    agreementParams.push(sqlArray(f.agreementKinds));
   }
   if (f.academicYear) {
     agreement.push(`a.first_academic_year <= ? and a.last_academic_year >= ?`);
@@ -35,11 +36,11 @@ function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension)
   const conditionParams: unknown[] = [];
   if (f.mobilityTypes?.length) {
     condition.push(`c.mobility_type = any(?::text[])`);
-    conditionParams.push(pgArray(f.mobilityTypes));
+    conditionParams.push(sqlArray(f.mobilityTypes));
   }
   if (f.iscedCodes?.length && omit !== 'iscedCodes') {
     condition.push(`exists (select 1 from unnest(c.isced_codes) code where code like any(?::text[]))`);
-    conditionParams.push(pgArray(f.iscedCodes.map((c) => `${c}%`)));
+    conditionParams.push(sqlArray(f.iscedCodes.map((c) => `${c}%`)));
   }
   if (f.eqfLevels?.length) {
     condition.push(`c.eqf_levels && ?::smallint[]`);
@@ -47,7 +48,7 @@ function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension)
   }
   if (f.languages?.length) {
     condition.push(`c.language_codes && ?::text[]`);
-    conditionParams.push(pgArray(f.languages));
+    conditionParams.push(sqlArray(f.languages));
   }
   if (condition.length) {
     if (f.academicYear) {
@@ -66,7 +67,7 @@ function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension)
   }
   if (f.countries?.length && omit !== 'countries') {
     where.push(`i.country = any(?::text[])`);
-    params.push(pgArray(f.countries));
+    params.push(sqlArray(f.countries));
   }
   if (f.city) {
     where.push(`i.city ilike ?`);
@@ -78,10 +79,6 @@ function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension)
     params.push(...search.params);
   }
   return { sql: `select i.id, i.official_name from institution i where ${where.join(' and ')}`, params };
-}
-
-function pgArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 /**
@@ -121,7 +118,7 @@ export async function getPartner(ctx: RequestContext, globalId: string): Promise
     `select i.id from institution i where i.id = ? and exists (
        select 1 from agreement_partner ap join agreement a on a.id = ap.agreement_id
         where ap.institution_id = i.id and a.status = any(?::text[]))`,
-    [id, pgArray(PARTNER_STATUSES)],
+    [id, sqlArray(PARTNER_STATUSES)],
   );
   return row ? ctx.em.findOne(Institution, { id }) : null;
 }
@@ -146,7 +143,7 @@ export async function partnerFacets(ctx: RequestContext, filter: PartnerFilter |
   const em = ctx.em;
   const take = Math.min(limit, FACET_LIMIT);
   const order = sort === 'count' ? 'count desc, value' : 'value';
-  const statuses = pgArray(filter?.hasActiveAgreement ? [AgreementStatus.IN_EFFECT] : PARTNER_STATUSES);
+  const statuses = sqlArray(filter?.hasActiveAgreement ? [AgreementStatus.IN_EFFECT] : PARTNER_STATUSES);
   const run = (sql: string, params: unknown[]) => em.execute<FacetValue[]>(sql, params);
 
   const byCountry = partnerIdsSql(filter, 'countries');
@@ -201,7 +198,7 @@ export async function cooperationSummaries(em: EntityManager, institutionIds: re
        left join lateral unnest(c.language_codes) lang on true
       where ap.institution_id = any(?::uuid[])
       group by ap.institution_id`,
-    [pgArray(PARTNER_STATUSES), `{${institutionIds.join(',')}}`],
+    [sqlArray(PARTNER_STATUSES), `{${institutionIds.join(',')}}`],
   );
   const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? v : typeof v === 'string' ? (v.replace(/^\{|\}$/g, '').split(',').filter(Boolean) as unknown as T[]) : []);
   return new Map(

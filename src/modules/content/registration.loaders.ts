@@ -1,8 +1,8 @@
+import { sqlArray } from '../../platform/db/sql-array';
 import DataLoader from 'dataloader';
 import { defineLoader } from '../../platform/graphql/context';
 import { ParticipationRequest, ParticipationStatus } from './participation-request.entity';
 
-const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
 export interface RegistrationCounts {
   registered: number;
@@ -22,7 +22,7 @@ export const registrationCounts = defineLoader('registration.counts', (ctx) =>
          from event_registration
         where event_id = any(?::uuid[]) and status <> 'CANCELLED'
         group by event_id`,
-      [uuidArray(eventIds)],
+      [sqlArray(eventIds)],
     );
     const byId = new Map(rows.map((r) => [r.id, { registered: r.registered, waitlisted: r.waitlisted }]));
     return eventIds.map((id) => byId.get(id) ?? { registered: 0, waitlisted: 0 });
@@ -39,7 +39,7 @@ export const waitlistPositions = defineLoader('registration.waitlistPositions', 
           where r.status = 'WAITLISTED'
             and r.event_id in (select event_id from event_registration where id = any(?::uuid[]))) w
         where w.id = any(?::uuid[])`,
-      [uuidArray(ids), uuidArray(ids)],
+      [sqlArray(ids), sqlArray(ids)],
     );
     const byId = new Map(rows.map((r) => [r.id, r.position]));
     return ids.map((id) => byId.get(id) ?? null);
@@ -65,7 +65,7 @@ export const participationCounts = defineLoader('participation.counts', (ctx) =>
   new DataLoader<string, number>(async (contentIds) => {
     const rows = await ctx.em.execute<{ id: string; n: number }[]>(
       `select content_id::text as id, count(*)::int as n from participation_request where content_id = any(?::uuid[]) group by content_id`,
-      [uuidArray(contentIds)],
+      [sqlArray(contentIds)],
     );
     const byId = new Map(rows.map((r) => [r.id, r.n]));
     return contentIds.map((id) => byId.get(id) ?? 0);
