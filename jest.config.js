@@ -4,7 +4,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  // ESM-only packages are compiled to CommonJS for jest's sandbox (Node runs them natively).
   // ESM-only packages jest must transform (Node itself can require() them).
   transformIgnorePatterns: [
     '/node_modules/(?!(meilisearch|jose|marked|feed|ical-generator|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit)/)',

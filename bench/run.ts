@@ -15,6 +15,11 @@ import { startHub } from '../src/hub';
 import { seedAgreements, type AgreementSeed } from '../src/modules/agreements/agreement.seed';
 import { SEEDS_DIR } from '../src/modules';
 import { importPartners, parseImportText } from '../src/modules/institutions/institution-import.service';
+import { MeiliEngine } from '../src/modules/search/meili.engine';
+import { meiliOptions } from '../src/modules/search/meili.index';
+import { PgEngine } from '../src/modules/search/pg.engine';
+import { reindex } from '../src/modules/search/reindex';
+import { SEARCH_TYPES, type SearchEngine } from '../src/modules/search/search.types';
 
 const SCENARIOS: Record<string, string> = {
   'home institution with unit tree': `{ homeInstitution { id name topLevelUnits { id code name children { id code name } } } }`,
@@ -29,7 +34,12 @@ const SCENARIOS: Record<string, string> = {
   'upcoming events (20) with places left': `{ events(first: 20, filter: { when: UPCOMING }) { nodes { id title startsAt endsAt timeZone venue registrationOpen placesLeft } } }`,
   'contents by tag and category': `{ contents(first: 20, filter: { tags: ["erasmus"], category: "erasmus" }) { nodes { __typename id title path } } }`,
   'page by path with breadcrumbs': `{ page(path: "erasmus/how-to-apply", locale: en) { title bodyHtml breadcrumbs { title path } children { title path } } }`,
+  'search "humbolt" (hub engine, with facets)': `{ search(query: "humbolt", first: 10) { totalCount engine nodes { type score highlights { snippet } node { ... on Institution { id name } } } facets { types { value count } countries { value count } } } }`,
+  'partners with query "istanbul teknik"': `{ partners(first: 20, query: "istanbul teknik") { nodes { id name } } }`,
 };
+
+/** Typical search-box queries, timed on each engine directly (same documents, same requests; as the office, so over the whole directory). */
+const SEARCH_QUERIES = ['humbolt', 'İSTANBUL TEKNİK', 'bogazici', 'universite de strasbourg', 'TR ISTANBU01', 'lodzka', 'university', 'erasmus bilgi'];
 
 /**
  * A busy office's website: 3,000 published announcements and 600 events over several years, written with SQL (the
@@ -98,6 +108,7 @@ async function main() {
   console.log(`hub started in ${startMs} ms on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}; ${ROUNDS} rounds, concurrency ${CONCURRENCY}\n`);
   await loadFullDirectory(hub.orm.em);
   await loadBulkContent(hub.orm.em);
+  await benchSearchEngines(hub);
   console.log('scenario'.padEnd(44), 'sql', '  p50 ms', '  p95 ms', '  p99 ms', '   req/s');
   for (const [name, query] of Object.entries(SCENARIOS)) {
     for (let i = 0; i < 20; i++) await post(query); // warm-up
@@ -124,6 +135,32 @@ async function main() {
   console.log(`\nRSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB (hub and embedded database in one process)`);
   await hub.close();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Rebuilds the indexes over the full data, then times each engine on the same requests. */
+async function benchSearchEngines(hub: Awaited<ReturnType<typeof startHub>>): Promise<void> {
+  const meili = meiliOptions(hub.config);
+  const built = await reindex(hub.orm, meili);
+  console.log(`search index: ${built.documents} documents in ${built.ms} ms (PostgreSQL table${meili ? ' and Meilisearch' : ''})`);
+  const engines: SearchEngine[] = [new PgEngine(hub.orm.em), ...(meili ? [new MeiliEngine(meili)] : [])];
+  console.log('search engine / query'.padEnd(44), ' hits', '  p50 ms', '  p95 ms');
+  for (const engine of engines) {
+    for (const query of SEARCH_QUERIES) {
+      const request = { query, types: [...SEARCH_TYPES], office: true, now: new Date(), filter: {}, locale: 'tr' as const, offset: 0, limit: 10, facets: true };
+      for (let i = 0; i < 5; i++) await engine.search(request);
+      const times: number[] = [];
+      let total = 0;
+      for (let i = 0; i < Math.min(ROUNDS, 100); i++) {
+        const s = process.hrtime.bigint();
+        total = (await engine.search(request)).total;
+        times.push(Number(process.hrtime.bigint() - s) / 1e6);
+      }
+      times.sort((a, b) => a - b);
+      const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(2).padStart(8);
+      console.log(`${engine.name} "${query}"`.padEnd(44), String(total).padStart(5), pct(50), pct(95));
+    }
+  }
+  console.log();
 }
 
 main().catch((e: unknown) => {

@@ -15,6 +15,7 @@ import { buildHubSchema } from './platform/graphql/schema';
 import { startHttpServer, type RunningHttpServer } from './platform/http/server';
 import { JobRunner } from './platform/jobs/job-runner';
 import { createLogger, redactUrl, type Logger } from './platform/logging/logger';
+import { startEmbeddedMeili } from './modules/search/meili-server';
 
 export interface Hub {
   url: string;
@@ -76,6 +77,12 @@ export async function startHub(config: Config, log: Logger = createLogger(config
   };
   try {
     if (config.databaseUrl) log.info({ database: redactUrl(config.databaseUrl) }, 'using PostgreSQL');
+    // Without MEILI_URL the bundled Meilisearch starts (when present); the search module then reads its address from config.
+    const meili = await startEmbeddedMeili(config, log);
+    if (meili) {
+      config = meili.config;
+      closers.push(() => meili.stop());
+    }
     await prepareDatabase(orm, config, log);
     const schema = await hubSchema();
 
@@ -94,7 +101,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       );
       await job.em.execute(`delete from job where state = 'done' and finished_at < now() - interval '7 days'`);
     });
-    registerModuleJobs(jobs);
+    registerModuleJobs(jobs, { config, orm, log });
     bus.onRing(() => void jobs.wake());
     jobs.onJobDone(() => bus.ring());
 

@@ -7,6 +7,7 @@ import { hubSchema, openOrm, prepareDatabase, startHub } from './hub';
 import { findAccountForToken } from './modules/accounts/account.service';
 import { databaseIsEmpty, seedDemo } from './modules';
 import { exportTask, importIiaTask, stderrLogger } from './modules/exports/commands';
+import { reindexCommand } from './modules/search/reindex';
 import { ROLES, type Role } from './platform/auth/viewer';
 import { signDevelopmentToken } from './platform/auth/tokens';
 import { migrate } from './platform/db/orm';
@@ -40,7 +41,10 @@ Commands:
   export iia <id>        print an agreement as an EWP IIA v7 get-response document (XML)
   export partners-csv    print the institution directory as CSV (--bom for Excel)
   export agreements-csv  print the agreements as CSV (--bom for Excel)
-  import iia <file.xml>  import a partner's EWP IIA v7 get-response into an agreement (--json: report as JSON)`;
+  import iia <file.xml>  import a partner's EWP IIA v7 get-response into an agreement (--json: report as JSON)
+  reindex                rebuild the search indexes (Meilisearch: a fresh index swapped in; PostgreSQL table)
+                           --check          compare documents per type in the database and the indexes
+                                            (exit 1 when they differ)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -99,6 +103,8 @@ async function main(argv: string[]): Promise<number> {
         what === 'iia' ? importIiaTask(args) : `Unknown import: ${what ?? '(none)'}; use: import partners <file> ... or import iia <file.xml>`,
       );
     }
+    case 'reindex':
+      return reindexCommand(config, rest);
     default:
       console.error(`Unknown command: ${command}\n\n${USAGE}`);
       return 2;

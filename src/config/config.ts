@@ -58,6 +58,14 @@ const schema = z
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     S3_FORCE_PATH_STYLE: bool.default(true),
     CONTENT_CACHE_MAX_AGE: int(0, 86_400).default(60),
+    MEILI_URL: z.url({ protocol: /^https?$/ }).optional(),
+    MEILI_API_KEY: z.string().min(1).optional(),
+    MEILI_INDEX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, - and _ only (a Meilisearch index uid)')
+      .default('hub'),
+    MEILI_EMBEDDED: bool.optional(),
+    MEILI_TIMEOUT_MS: int(100, 600_000).default(2000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET && !c.OIDC_JWKS_URL) {
@@ -138,6 +146,18 @@ export interface Config {
     allowedTypes: string[];
     s3?: { bucket: string; endpoint?: string; region: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
   };
+  search: {
+    /** A Meilisearch server; unset: the bundled one when `embedded`, else PostgreSQL. */
+    meiliUrl?: string;
+    /** Its master key or an admin API key. */
+    meiliApiKey?: string;
+    /** The index holding every searchable type. */
+    index: string;
+    /** Start the bundled Meilisearch binary (under DATA_DIR/meili) when there is no MEILI_URL. */
+    embedded: boolean;
+    /** Per request to Meilisearch; beyond it search answers from PostgreSQL. */
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -211,6 +231,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             forcePathStyle: c.S3_FORCE_PATH_STYLE,
           }
         : undefined,
+    },
+    search: {
+      meiliUrl: c.MEILI_URL?.replace(/\/$/, ''),
+      meiliApiKey: c.MEILI_API_KEY,
+      index: c.MEILI_INDEX,
+      // Not in production: every instance would start its own server, and only one of them is kept up to date.
+      embedded: c.MEILI_EMBEDDED ?? c.NODE_ENV !== 'production',
+      timeoutMs: c.MEILI_TIMEOUT_MS,
     },
   };
 }

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128105113 } from './Migration20261128105113_foundation';
 import { Migration20261128113236 } from './Migration20261128113236_directory_agreements';
 import { Migration20261128125903 } from './Migration20261128125903_content';
+import { Migration20261128133941 } from './Migration20261128133941_search';
 
 /** Every migration, in order. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128105113_foundation', class: Migration20261128105113 },
   { name: 'Migration20261128113236_directory_agreements', class: Migration20261128113236 },
   { name: 'Migration20261128125903_content', class: Migration20261128125903 },
+  { name: 'Migration20261128133941_search', class: Migration20261128133941 },
 ];

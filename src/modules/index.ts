@@ -27,6 +27,8 @@ import type { MountRoutes } from '../platform/http/routes';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logging/logger';
 import { seedContent, type ContentSeed } from './content/content.seed';
+import { registerSearch, searchEntities, searchResolvers } from './search/search.module';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
 import { getMembership, MEMBERSHIP_TYPE } from './memberships/membership.service';
 import { ContactPersonResolver, InstitutionResolver } from './institutions/institution.resolver';
@@ -50,6 +52,7 @@ export const moduleEntities = [
   AssociationMembership,
   MembershipCorrespondence,
   ...contentEntities,
+  ...searchEntities,
 ];
 
 export const moduleResolvers: NonEmptyArray<Function> = [
@@ -65,6 +68,7 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   ViewerResolver,
   AssociationMembershipResolver, MembershipCorrespondenceResolver,
   ...(contentResolvers as NonEmptyArray<Function>),
+  ...searchResolvers,
 ];
 
 /** The modules' plain HTTP routes: feeds and media files. */
@@ -82,14 +86,15 @@ registerNodeType(AGREEMENT_TYPE, (ctx, id) => getAgreement(ctx, id));
 // Memberships are office data: node(id) answers null for anyone else.
 registerNodeType(MEMBERSHIP_TYPE, (ctx, id) => getMembership(ctx, id));
 
-/** Background work the modules schedule on the hub's job runner. */
-export function registerModuleJobs(jobs: JobRunner): void {
+/** Background work the modules schedule on the hub's job runner (search also sets up its engines here). */
+export function registerModuleJobs(jobs: JobRunner, hub: { config: Config; orm: MikroORM; log: Logger }): void {
   // Agreements in effect whose last academic year has ended become EXPIRED (checked every six hours).
   jobs.schedule('agreements.expire', 6 * 3600_000, async (_payload, job) => {
     const expired = await expireEndedAgreements(job.em);
     if (expired) job.log.info({ expired }, 'agreements expired');
   });
   registerContentJobs(jobs);
+  registerSearch(jobs, hub);
 }
 
 export const SEEDS_DIR = path.resolve(__dirname, '../../seeds');

@@ -45,9 +45,18 @@ interface JobRow {
   payload: { id: string };
 }
 
+/**
+ * A query with its parameters inlined as literals (the simple protocol): PGlite serves every connection from one
+ * session, where the hub's extended-protocol statements could replace this connection's unnamed statement mid-way.
+ */
+function query<T extends object = Record<string, unknown>>(text: string, params: unknown[]) {
+  const literal = (v: unknown) => `'${(v instanceof Date ? v.toISOString() : String(v)).replace(/'/g, "''")}'`;
+  return db.query<T>(text.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1])));
+}
+
 /** Every job row of an item (go-live and expire), oldest first. */
 async function jobsOf(uuid: string): Promise<JobRow[]> {
-  const res = await db.query<JobRow>(
+  const res = await query<JobRow>(
     `select name, state, run_at, singleton_key, payload from job where singleton_key in ($1, $2) order by created_at, name`,
     [`content.goLive:${uuid}`, `content.expire:${uuid}`],
   );
@@ -59,12 +68,12 @@ async function pendingJobsOf(uuid: string): Promise<JobRow[]> {
 }
 
 async function outboxCount(uuid: string, type: string): Promise<number> {
-  const res = await db.query<{ n: number }>(`select count(*)::int as n from outbox_event where aggregate_id = $1 and type = $2`, [uuid, type]);
+  const res = await query<{ n: number }>(`select count(*)::int as n from outbox_event where aggregate_id = $1 and type = $2`, [uuid, type]);
   return res.rows[0].n;
 }
 
 async function itemRow(uuid: string) {
-  const res = await db.query<{ status: string; published_at: Date | null; publish_at: Date | null; unpublish_at: Date | null }>(
+  const res = await query<{ status: string; published_at: Date | null; publish_at: Date | null; unpublish_at: Date | null }>(
     `select status, published_at, publish_at, unpublish_at from content_item where id = $1`,
     [uuid],
   );
@@ -232,7 +241,7 @@ describe('rescheduling and cancelling', () => {
     const publishAt = new Date(Date.now() + 4000);
     await publish(hub, item, { publishAt });
     // The database decides when a job is due; make it due now, as a database clock ahead of the hub's would.
-    await db.query(`update job set run_at = now() where singleton_key = $1 and state = 'pending'`, [`content.goLive:${uuid}`]);
+    await query(`update job set run_at = now() where singleton_key = $1 and state = 'pending'`, [`content.goLive:${uuid}`]);
     await waitFor(async () => (await jobsOf(uuid)).some((j) => j.state === 'done'), 5000, 'the early run');
     expect(await itemRow(uuid)).toMatchObject({ published_at: null });
     expect(Date.now()).toBeLessThan(publishAt.getTime());
@@ -249,7 +258,7 @@ describe('rescheduling and cancelling', () => {
     const uuid = uuidOf(item.id);
     const unpublishAt = new Date(Date.now() + 4000);
     await publish(hub, item, { unpublishAt });
-    await db.query(`update job set run_at = now() where singleton_key = $1 and state = 'pending'`, [`content.expire:${uuid}`]);
+    await query(`update job set run_at = now() where singleton_key = $1 and state = 'pending'`, [`content.expire:${uuid}`]);
     await waitFor(async () => (await jobsOf(uuid)).some((j) => j.state === 'done'), 5000, 'the early run');
     expect(await itemRow(uuid)).toMatchObject({ status: 'PUBLISHED' });
     expect(Date.now()).toBeLessThan(unpublishAt.getTime());

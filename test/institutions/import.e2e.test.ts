@@ -11,7 +11,7 @@ import path from 'node:path';
 import { canonicalErasmusCode, domainOf, foldText, isoCountry, normaliseWebsite } from '../../src/modules/institutions/institution-identifiers';
 import { importPartnerFile, type ImportOptions, type ImportSummary } from '../../src/modules/institutions/institution-import.service';
 import { Institution } from '../../src/modules/institutions/institution.entity';
-import { startTestHub, type TestHub } from '../support/hub';
+import { dedicatedDatabaseUrl, startTestHub, type TestHub } from '../support/hub';
 import { REPO_ROOT, runHubCommand, stopAllHubProcesses } from '../support/process';
 
 interface EcheRow {
@@ -75,6 +75,8 @@ const S4 = nonEuropean.slice(0, 300);
 const S5 = nonEuropean.slice(300, 800);
 
 let hub: TestHub;
+/** The full lists go into a database of their own (other suites keep the demo directory and a short outbox). */
+const OWN_DATABASE = { DATABASE_URL: dedicatedDatabaseUrl('import') };
 const tempDir = mkdtempSync(path.join(os.tmpdir(), 'iro-hub-import-'));
 let fileNo = 0;
 const tempFile = (content: unknown, ext = 'json') => {
@@ -92,7 +94,7 @@ const processed = (s: ImportSummary) => s.created + s.merged + s.updated + s.unc
 let existing: string[] = [];
 
 beforeAll(async () => {
-  hub = await startTestHub();
+  hub = await startTestHub(OWN_DATABASE);
   existing = (await em().execute<{ id: string }[]>(`select id::text as id from institution`)).map((r) => r.id);
   expect(S1.map((r) => r.erasmusCode)).toContain('A BADEN01');
   expect(PAIRS).toHaveLength(6);
@@ -279,14 +281,14 @@ describe('the import command', () => {
 
   it('imports a file into the database `npm start` uses, prints a summary and exits 0', async () => {
     const file = tempFile(cliRecords);
-    const json = await runHubCommand(['import', 'partners', file, '--json'], {}, 60_000);
+    const json = await runHubCommand(['import', 'partners', file, '--json'], OWN_DATABASE, 60_000);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { files: (ImportSummary & { file: string })[] };
     expect(report.files).toHaveLength(1);
     expect(report.files[0]).toMatchObject({ file, format: 'eche', total: 20, created: 20, rejected: [] });
     expect(await em().count(Institution, { erasmusCode: { $in: cliRecords.map(canonical) } })).toBe(20);
 
-    const text = await runHubCommand(['import', 'partners', file], {}, 60_000);
+    const text = await runHubCommand(['import', 'partners', file], OWN_DATABASE, 60_000);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${file} (ECHE holders list): 20 records`);
     expect(text.stdout).toMatch(/unchanged +20/);
@@ -297,26 +299,26 @@ describe('the import command', () => {
 
   it('exits 0 with rejected records listed', async () => {
     const file = tempFile([{ ...cliRecords[0], erasmusCode: 'XX BARCELO01', legalName: 'Rejected In The Cli' }]);
-    const result = await runHubCommand(['import', 'partners', file], {}, 60_000);
+    const result = await runHubCommand(['import', 'partners', file], OWN_DATABASE, 60_000);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/rejected +1/);
     expect(result.stdout).toContain('record #0: Erasmus code "XX BARCELO01" is not a valid Erasmus code');
   }, 60_000);
 
   it('exits non-zero with a clear message for an unreadable file or an unknown format, writing nothing', async () => {
-    const missing = await runHubCommand(['import', 'partners', path.join(tempDir, 'nope.json')]);
+    const missing = await runHubCommand(['import', 'partners', path.join(tempDir, 'nope.json')], OWN_DATABASE);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`Cannot import ${path.join(tempDir, 'nope.json')}: cannot read`);
     expect(missing.stderr).toContain('no such file');
 
     const before = await outboxCount();
     const good = tempFile(cliRecords.slice(0, 1));
-    const unknown = await runHubCommand(['import', 'partners', good, tempFile('{"hello": "world"}')]);
+    const unknown = await runHubCommand(['import', 'partners', good, tempFile('{"hello": "world"}')], OWN_DATABASE);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/Cannot import .*records-\d+\.json: unknown format/);
     expect(await outboxCount()).toBe(before);
 
-    const noFile = await runHubCommand(['import', 'partners']);
+    const noFile = await runHubCommand(['import', 'partners'], OWN_DATABASE);
     expect(noFile.code).toBe(2);
     expect(noFile.stderr).toContain('Usage: npm run import -- partners <file>');
   }, 60_000);

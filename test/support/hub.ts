@@ -25,6 +25,17 @@ export function workerDatabaseUrl(): string {
   return url;
 }
 
+/**
+ * A database of its own for a suite that imports the whole reference directory (15,000 institutions): `full` for
+ * search relevance, `import` for the importer. The workers' databases keep the small demo directory (and short outbox)
+ * other suites count on.
+ */
+export function dedicatedDatabaseUrl(name: 'full' | 'import' | 'outbox'): string {
+  const url = process.env[`TEST_DATABASE_URL_${name}`];
+  if (!url) throw new Error('no test database: run the tests through jest (test/support/global-setup.ts)');
+  return url;
+}
+
 /** The environment a test hub runs with; PGlite cannot carry LISTEN/NOTIFY, so its lane uses the memory bus. */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -39,7 +50,38 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     OUTBOX_POLL_MS: '200',
     JOBS_POLL_MS: '100',
     EXPOSE_SQL_COUNT: 'true',
+    // Test hubs search with PostgreSQL unless a test asks for Meilisearch with meiliEnv() (indexing costs time).
+    MEILI_URL: '',
+    MEILI_EMBEDDED: 'false',
     ...overrides,
+  };
+}
+
+/** True when this run has a Meilisearch server (the bundled binary, or MEILI_URL): see test/support/global-setup.ts. */
+export const haveMeili = !!process.env.TEST_MEILI_URL;
+
+/** Why the Meilisearch tests are skipped, for the test names (empty when they run). */
+export const meiliSkipReason = haveMeili ? '' : (process.env.TEST_MEILI_SKIP ?? 'no Meilisearch server for this run');
+
+/** `it` when Meilisearch is available, else `it.skip` (reported as skipped, never passed). */
+export const itMeili: jest.It = haveMeili ? it : it.skip;
+
+/** A fresh index name for this worker: parallel tests never share an index. */
+export function testMeiliIndex(): string {
+  return `hub_w${process.env.JEST_WORKER_ID ?? '1'}_${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * testEnv() overrides for a hub that uses this run's Meilisearch server, with an index of its own (pass `index` to
+ * share one between hubs of a test).
+ */
+export function meiliEnv(index = testMeiliIndex()): Record<string, string> {
+  if (!haveMeili) throw new Error(`Meilisearch is not available: ${meiliSkipReason}`);
+  return {
+    MEILI_URL: process.env.TEST_MEILI_URL!,
+    MEILI_API_KEY: process.env.TEST_MEILI_API_KEY ?? '',
+    MEILI_INDEX: index,
+    MEILI_EMBEDDED: 'false',
   };
 }
 

@@ -71,8 +71,10 @@ export class PartnerResolver {
     @Ctx() ctx: RequestContext,
     @Args() page: ConnectionArgs,
     @Arg('filter', () => PartnerFilter, { nullable: true }) filter?: PartnerFilter,
+    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`: typos, Turkish letters and accents tolerated).' })
+    query?: string,
   ): Promise<ConnectionShape<Institution>> {
-    return listPartners(ctx, filter, page);
+    return listPartners(ctx, filter, page, query);
   }
 
   @Query(() => PartnerFacets, { description: 'Facet counts for the partner list under the same filter (public).', complexity: 30 })
@@ -80,8 +82,9 @@ export class PartnerResolver {
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => PartnerFilter, { nullable: true }) filter?: PartnerFilter,
     @Arg('options', () => PartnerFacetOptions, { nullable: true }) options?: PartnerFacetOptions,
+    @Arg('query', () => String, { nullable: true, description: 'The same search words as on `partners`.' }) query?: string,
   ): Promise<PartnerFacets> {
-    return partnerFacets(ctx, filter, options?.limit ?? 100, options?.sort ?? 'count');
+    return partnerFacets(ctx, filter, options?.limit ?? 100, options?.sort ?? 'count', query);
   }
 
   @Query(() => Institution, { nullable: true, description: 'A partner; null when the institution is not a partner.' })

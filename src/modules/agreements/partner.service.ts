@@ -1,3 +1,4 @@
+import { matchingIds } from '../search/search.service';
 import { sqlArray } from '../../platform/db/sql-array';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { connectionOf } from '../../platform/db/pagination';
@@ -19,7 +20,7 @@ type Sql = { sql: string; params: unknown[] };
 type FacetDimension = 'countries' | 'agreementKinds' | 'iscedCodes';
 
 /** The ids of partner institutions matching a filter, as one SQL statement (`omit` leaves one dimension out). */
-function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension): Sql {
+function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension, matching?: string[]): Sql {
   const f = filter ?? {};
   const agreement: string[] = [`ap.institution_id = i.id`, `a.status = any(?::text[])`];
   const params: unknown[] = [];
@@ -78,6 +79,10 @@ function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension)
     where.push(search.sql);
     params.push(...search.params);
   }
+  if (matching) {
+    where.push(`i.id = any(?::uuid[])`);
+    params.push(sqlArray(matching));
+  }
   return { sql: `select i.id, i.official_name from institution i where ${where.join(' and ')}`, params };
 }
 
@@ -85,9 +90,14 @@ function partnerIdsSql(filter: PartnerFilter | undefined, omit?: FacetDimension)
  * The partner list, by name: paged by keyset in the same statement that applies the filter (no id lists passed
  * around), the page's institutions loaded in one more, and the count only when asked for.
  */
-export async function listPartners(ctx: RequestContext, filter: PartnerFilter | undefined, args: ConnectionArgs): Promise<ConnectionShape<Institution>> {
+export async function listPartners(
+  ctx: RequestContext,
+  filter: PartnerFilter | undefined,
+  args: ConnectionArgs,
+  query?: string,
+): Promise<ConnectionShape<Institution>> {
   const page = pageRequest(args, ctx.config.graphql.maxPageSize);
-  const { sql, params } = partnerIdsSql(filter);
+  const { sql, params } = partnerIdsSql(filter, undefined, await partnersMatching(ctx, query));
   const after = page.after?.values;
   if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string')) {
     throw invalidInput('after', 'after is not a cursor of this list', 'INVALID_CURSOR');
@@ -109,6 +119,11 @@ export async function listPartners(ctx: RequestContext, filter: PartnerFilter | 
     (i) => encodeCursor([i.officialName, i.id]),
     async () => (await ctx.em.execute<{ count: number }[]>(`select count(*)::int as count from (${sql}) p`, params))[0].count,
   );
+}
+
+/** With a search `query`: the institutions the search engine finds for it (the same engine as `search`). */
+async function partnersMatching(ctx: RequestContext, query: string | undefined): Promise<string[] | undefined> {
+  return query?.trim() ? matchingIds(ctx, ['INSTITUTION'], query) : undefined;
 }
 
 /** A partner by global ID; null when the institution is not (or no longer publicly) a partner. */
@@ -139,17 +154,24 @@ export interface PartnerFacetCounts {
  * Facet counts for the partner list: each facet counts partners under the filter without that facet's own
  * criterion (so choosing Germany still shows how many partners each other country has). One grouped query each.
  */
-export async function partnerFacets(ctx: RequestContext, filter: PartnerFilter | undefined, limit = 100, sort: 'count' | 'value' = 'count'): Promise<PartnerFacetCounts> {
+export async function partnerFacets(
+  ctx: RequestContext,
+  filter: PartnerFilter | undefined,
+  limit = 100,
+  sort: 'count' | 'value' = 'count',
+  query?: string,
+): Promise<PartnerFacetCounts> {
   const em = ctx.em;
+  const matching = await partnersMatching(ctx, query);
   const take = Math.min(limit, FACET_LIMIT);
   const order = sort === 'count' ? 'count desc, value' : 'value';
   const statuses = sqlArray(filter?.hasActiveAgreement ? [AgreementStatus.IN_EFFECT] : PARTNER_STATUSES);
   const run = (sql: string, params: unknown[]) => em.execute<FacetValue[]>(sql, params);
 
-  const byCountry = partnerIdsSql(filter, 'countries');
-  const byKind = partnerIdsSql(filter, 'agreementKinds');
-  const byIsced = partnerIdsSql(filter, 'iscedCodes');
-  const all = partnerIdsSql(filter);
+  const byCountry = partnerIdsSql(filter, 'countries', matching);
+  const byKind = partnerIdsSql(filter, 'agreementKinds', matching);
+  const byIsced = partnerIdsSql(filter, 'iscedCodes', matching);
+  const all = partnerIdsSql(filter, undefined, matching);
   const [countries, agreementKinds, iscedBroadFields, [total]] = await Promise.all([
     run(`select i.country as value, count(*)::int as count from institution i where i.id in (select p.id from (${byCountry.sql}) p)
           group by 1 order by ${order} limit ?`, [...byCountry.params, take]),

@@ -159,10 +159,11 @@ export class ContentResolver {
     @Args() page: ConnectionArgs,
     @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
     @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
+    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
     @Arg('locale', () => LocaleCode, { nullable: true, description: 'Language of the texts (default: Accept-Language).' }) locale?: Locale,
   ): Promise<ConnectionShape<ContentItem>> {
     ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page);
+    return listContent(ctx, filter, orderBy, page, undefined, query);
   }
 
   @Query(() => AnnouncementConnection, { description: 'Announcements: news, calls, conferences and seminars, notices; newest first.' })
@@ -171,10 +172,11 @@ export class ContentResolver {
     @Args() page: ConnectionArgs,
     @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
     @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
+    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
     @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
   ): Promise<ConnectionShape<ContentItem>> {
     ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.ANNOUNCEMENT);
+    return listContent(ctx, filter, orderBy, page, ContentType.ANNOUNCEMENT, query);
   }
 
   @Query(() => EventConnection, { description: 'Events, soonest first; filter `when: UPCOMING` for the calendar.' })
@@ -183,10 +185,11 @@ export class ContentResolver {
     @Args() page: ConnectionArgs,
     @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
     @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
+    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
     @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
   ): Promise<ConnectionShape<ContentItem>> {
     ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.EVENT);
+    return listContent(ctx, filter, orderBy, page, ContentType.EVENT, query);
   }
 
   @Query(() => PageConnection, { description: 'Website pages, in their order; `filter.topLevel` for the menu.' })
@@ -195,10 +198,11 @@ export class ContentResolver {
     @Args() page: ConnectionArgs,
     @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
     @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
+    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
     @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
   ): Promise<ConnectionShape<ContentItem>> {
     ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.PAGE);
+    return listContent(ctx, filter, orderBy, page, ContentType.PAGE, query);
   }
 
   @Query(() => DocumentConnection, { description: 'Downloadable forms, regulations and guides.' })
@@ -207,10 +211,11 @@ export class ContentResolver {
     @Args() page: ConnectionArgs,
     @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
     @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
+    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
     @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
   ): Promise<ConnectionShape<ContentItem>> {
     ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.DOCUMENT);
+    return listContent(ctx, filter, orderBy, page, ContentType.DOCUMENT, query);
   }
 
   @Query(() => PromotionalMaterialConnection, { description: 'Brochures, fact sheets, presentations and videos.' })
@@ -219,10 +224,11 @@ export class ContentResolver {
     @Args() page: ConnectionArgs,
     @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
     @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
+    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
     @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
   ): Promise<ConnectionShape<ContentItem>> {
     ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.PROMOTIONAL_MATERIAL);
+    return listContent(ctx, filter, orderBy, page, ContentType.PROMOTIONAL_MATERIAL, query);
   }
 
   @Query(() => ContentItem, { nullable: true, description: 'One item by ID; null when absent or not visible to you (the office can preview drafts).' })

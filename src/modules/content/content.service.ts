@@ -39,6 +39,7 @@ import { contentById } from './content.loaders';
 import { renderMarkdown } from './content.markdown';
 import { decideSlugs, normalisePath, writeSlugRows } from './content.slugs';
 import { isLive, liveWhere, seesUnpublished } from './content.visibility';
+import { matchingIds } from '../search/search.service';
 import { MediaAsset } from './media-asset.entity';
 import { assertMediaAssetsExist, publishMediaAssets } from './media.service';
 
@@ -74,6 +75,7 @@ export const CONTENT_EVENTS = {
   statusChanged: 'content.statusChanged',
   published: 'content.published',
   archived: 'content.archived',
+  deleted: 'content.deleted',
 } as const;
 
 /** The workflow. Publishing again (from PUBLISHED) reschedules; ARCHIVED can be republished or reopened. */
@@ -131,6 +133,7 @@ export async function listContent(
   order: ContentOrder | undefined,
   args: ConnectionArgs,
   fixedType?: ContentType,
+  query?: string,
 ): Promise<ConnectionShape<ContentItem>> {
   const page = pageRequest(args, ctx.config.graphql.maxPageSize);
   const now = new Date();
@@ -158,6 +161,10 @@ export async function listContent(
   if (filter?.search) {
     const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push({ $or: [{ title: { tr: { $ilike: like } } }, { title: { en: { $ilike: like } } }] } as FilterQuery<ContentItem>);
+  }
+  if (query?.trim()) {
+    // Search words narrow the list through the search engine (typos, Turkish letters, accents), the list's order kept.
+    where.push({ id: { $in: await matchingIds(ctx, types?.length ? types : Object.values(ContentType), query) } });
   }
   const sort = sortOf(order, types, office);
   if (sort[0].field === 'startsAt') where.push({ startsAt: { $ne: null } });
@@ -454,6 +461,8 @@ export async function deleteContent(ctx: RequestContext, id: string, version: nu
     const globalId = contentGlobalId(item);
     tx.em.remove(item);
     await tx.em.flush();
+    // Indexes drop its document; nothing public is announced (a draft never was on the website).
+    tx.emit({ type: CONTENT_EVENTS.deleted, aggregateType: 'Content', aggregateId: item.id, payload: { contentType: item.type, public: false } });
     return globalId;
   });
 }

@@ -34,6 +34,8 @@ export interface Transaction {
 export class RequestContext {
   private loaders = new Map<string, DataLoader<unknown, unknown, unknown>>();
   private _em: EntityManager;
+  /** What services report in the response's `extensions` (e.g. which search engine answered). */
+  readonly extensions: Record<string, unknown> = {};
   /** While a transaction runs: its handle, and loaders that read through it. */
   private active?: { tx: Transaction; loaders: Map<string, DataLoader<unknown, unknown, unknown>> };
 

@@ -149,6 +149,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
           if (config.graphql.exposeSqlCount && response.body.kind === 'single' && scope) {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: scope.statements };
           }
+          const reported = contextValue?.extensions;
+          if (reported && Object.keys(reported).length && response.body.kind === 'single') {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, ...reported };
+          }
           log.info(
             {
               requestId: contextValue?.requestId ?? scope?.requestId,

@@ -28,7 +28,15 @@ export interface EnqueueOptions {
 
 export type OutboxConsumerHandler = (events: DeliveredEvent[], em: EntityManager) => Promise<void>;
 
+export interface OutboxConsumerOptions {
+  /** Wait after a failure before the next attempt; doubled on each further failure (default 1 s). */
+  backoffMs?: number;
+  /** The longest wait between attempts (default 60 s). */
+  maxBackoffMs?: number;
+}
+
 const LEASE_SECONDS = 300;
+const CONSUMER_BATCHES_PER_ROUND = 5;
 
 /**
  * Adds a job without a runner at hand (services schedule work this way, inside their transaction, so the job exists
@@ -66,7 +74,7 @@ export async function cancelPendingJob(em: EntityManager, singletonKey: string):
 export class JobRunner {
   private handlers = new Map<string, { handler: JobHandler; options: Required<JobOptions> }>();
   private schedules = new Map<string, number>();
-  private consumers = new Map<string, OutboxConsumerHandler>();
+  private consumers = new Map<string, { handler: OutboxConsumerHandler; options: Required<OutboxConsumerOptions>; failures: number; retryAt: number }>();
   private readonly instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private timer?: NodeJS.Timeout;
   private running = new Set<Promise<void>>();
@@ -74,6 +82,7 @@ export class JobRunner {
   private tickAgain = false;
   private stopped = true;
   private afterJob?: () => void;
+  private startHooks: ((em: EntityManager) => Promise<void>)[] = [];
 
   constructor(
     private readonly orm: MikroORM,
@@ -91,13 +100,27 @@ export class JobRunner {
     this.schedules.set(name, everyMs);
   }
 
+  /** Work to enqueue each time the runner starts (a module's start-up check). */
+  onStart(hook: (em: EntityManager) => Promise<void>): void {
+    this.startHooks.push(hook);
+  }
+
   /** Called after each job that finished: the hub rings the event bus, so events a job recorded go out at once. */
   onJobDone(callback: () => void): void {
     this.afterJob = callback;
   }
 
-  consumeOutbox(name: string, handler: OutboxConsumerHandler): void {
-    this.consumers.set(name, handler);
+  /**
+   * A durable consumer of the outbox. A handler that throws is retried from its last position, after a backoff that
+   * doubles with each consecutive failure (so an outage of what it writes to does not spin the runner).
+   */
+  consumeOutbox(name: string, handler: OutboxConsumerHandler, options: OutboxConsumerOptions = {}): void {
+    this.consumers.set(name, {
+      handler,
+      options: { backoffMs: options.backoffMs ?? 1000, maxBackoffMs: options.maxBackoffMs ?? 60_000 },
+      failures: 0,
+      retryAt: 0,
+    });
   }
 
   /** Adds a job; pass a transaction's entity manager to make it part of that transaction. */
@@ -112,6 +135,7 @@ export class JobRunner {
     for (const [name, everyMs] of this.schedules) {
       await this.enqueue(em, name, {}, { singletonKey: `schedule:${name}`, runAt: new Date(Date.now() + everyMs) });
     }
+    for (const hook of this.startHooks) await hook(em);
     this.timer = setInterval(() => void this.wake(), this.options.pollMs).unref();
     void this.wake();
   }
@@ -175,7 +199,7 @@ export class JobRunner {
         this.running.add(run);
       }
     }
-    for (const name of this.consumers.keys()) await this.runConsumer(name);
+    for (const [name, consumer] of this.consumers) if (Date.now() >= consumer.retryAt) await this.runConsumer(name);
     await Promise.allSettled([...this.running]);
   }
 
@@ -210,6 +234,7 @@ export class JobRunner {
   }
 
   private async runConsumer(name: string): Promise<void> {
+    const consumer = this.consumers.get(name)!;
     const em = this.orm.em.fork();
     await em.execute(`insert into outbox_consumer (name) values (?) on conflict (name) do nothing`, [name]);
     const [lease] = await em.execute<{ last_txid: string; last_id: string }[]>(
@@ -221,17 +246,30 @@ export class JobRunner {
     if (!lease) return;
     let cursor = { txid: lease.last_txid, id: lease.last_id };
     try {
-      for (;;) {
+      for (let round = 0; ; round++) {
+        // A long backlog (a big import) is worked off a few batches per round, so jobs due meanwhile still run.
+        if (round === CONSUMER_BATCHES_PER_ROUND) {
+          this.tickAgain = true;
+          break;
+        }
         const batch = await readEventsAfter(em, cursor, 200);
         if (batch.length === 0) break;
-        await this.consumers.get(name)!(batch, em);
+        await consumer.handler(batch, em);
         const last = batch[batch.length - 1];
         cursor = { txid: last.txid, id: last.id };
         await em.execute(`update outbox_consumer set last_txid = ?::xid8, last_id = ? where name = ?`, [cursor.txid, cursor.id, name]);
         if (this.stopped) break;
       }
+      consumer.failures = 0;
+      consumer.retryAt = 0;
     } catch (e) {
-      this.log.warn({ err: e, consumer: name }, 'outbox consumer failed; it resumes from its last position');
+      consumer.failures++;
+      const retryInMs = Math.min(consumer.options.maxBackoffMs, consumer.options.backoffMs * 2 ** (consumer.failures - 1));
+      consumer.retryAt = Date.now() + retryInMs;
+      this.log.warn(
+        { err: e, consumer: name, failures: consumer.failures, retryInMs },
+        'outbox consumer failed; it resumes from its last position',
+      );
     } finally {
       await em.execute(`update outbox_consumer set leased_by = null, leased_until = null where name = ? and leased_by = ?`, [name, this.instance]);
     }
