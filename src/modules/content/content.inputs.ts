@@ -1,7 +1,8 @@
 import { ArrayMaxSize, IsIn, IsOptional, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { LocalisedText } from '../../platform/graphql/localised-text';
-import { OrderDirection } from '../../platform/graphql/relay';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import type { Locale } from '../../platform/graphql/context';
+import { LocaleCode, LocalisedText } from '../../platform/graphql/localised-text';
+import { ConnectionArgs, OrderDirection } from '../../platform/graphql/relay';
 import {
   AnnouncementKind,
   Audience,
@@ -428,4 +429,26 @@ export class ContentCategoryInput {
   @Min(0)
   @Max(10_000)
   position?: number;
+}
+
+/** The arguments every content list takes. */
+@ArgsType()
+export class ContentListArgs extends ConnectionArgs {
+  @Field(() => ContentFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: ContentFilter;
+
+  @Field(() => ContentOrder, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  orderBy?: ContentOrder;
+
+  @Field(() => String, { nullable: true, description: 'Search words (the engine of `search`: typos, Turkish letters and accents tolerated).' })
+  @IsOptional()
+  query?: string;
+
+  @Field(() => LocaleCode, { nullable: true, description: 'Language of the texts (default: Accept-Language).' })
+  @IsOptional()
+  locale?: Locale;
 }

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Ob
 import type { DeliveredEvent } from '../../platform/events/outbox';
 import type { Locale, RequestContext } from '../../platform/graphql/context';
 import { LocaleCode, LocalisedText, pickLocale } from '../../platform/graphql/localised-text';
-import { ConnectionArgs, ConnectionType, type ConnectionShape } from '../../platform/graphql/relay';
+import { ConnectionType, type ConnectionShape } from '../../platform/graphql/relay';
 import { Institution } from '../institutions/institution.entity';
 import { institutionById, unitById } from '../institutions/institution.loaders';
 import { OrganisationalUnit } from '../institutions/organisational-unit.entity';
@@ -27,7 +27,7 @@ import {
   PromotionalMaterial,
   type Localised,
 } from './content.entity';
-import { AddDocumentVersionInput, ContentCategoryInput, ContentFilter, ContentOrder, CreateContentInput, UpdateContentInput } from './content.inputs';
+import { AddDocumentVersionInput, ContentCategoryInput, ContentListArgs, CreateContentInput, UpdateContentInput } from './content.inputs';
 import { categoryById, contentById, pagesByParent, pathsByContent, versionsByDocument } from './content.loaders';
 import { findVisibleMediaAsset } from './media.service';
 import {
@@ -148,87 +148,45 @@ const text = (ctx: RequestContext, value: Localised | undefined | null): string 
   return pickLocale(value, ctx.locale, ctx.config.defaultLocale);
 };
 
+/** Every content list: the same arguments, the type fixed or not. */
+function list(ctx: RequestContext, args: ContentListArgs, type?: ContentType): Promise<ConnectionShape<ContentItem>> {
+  ctx.useLocale(args.locale);
+  return listContent(ctx, args.filter, args.orderBy, args, type, args.query);
+}
+
 /** Queries, mutations and the fields every content type shares. */
 @Resolver(() => ContentItem)
 export class ContentResolver {
   @Query(() => ContentConnection, {
     description: 'Content of every type. The website sees published, live items only; the office sees everything (drafts included).',
   })
-  contents(
-    @Ctx() ctx: RequestContext,
-    @Args() page: ConnectionArgs,
-    @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
-    @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
-    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
-    @Arg('locale', () => LocaleCode, { nullable: true, description: 'Language of the texts (default: Accept-Language).' }) locale?: Locale,
-  ): Promise<ConnectionShape<ContentItem>> {
-    ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, undefined, query);
+  contents(@Ctx() ctx: RequestContext, @Args() args: ContentListArgs): Promise<ConnectionShape<ContentItem>> {
+    return list(ctx, args);
   }
 
   @Query(() => AnnouncementConnection, { description: 'Announcements: news, calls, conferences and seminars, notices; newest first.' })
-  announcements(
-    @Ctx() ctx: RequestContext,
-    @Args() page: ConnectionArgs,
-    @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
-    @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
-    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
-    @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
-  ): Promise<ConnectionShape<ContentItem>> {
-    ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.ANNOUNCEMENT, query);
+  announcements(@Ctx() ctx: RequestContext, @Args() args: ContentListArgs): Promise<ConnectionShape<ContentItem>> {
+    return list(ctx, args, ContentType.ANNOUNCEMENT);
   }
 
   @Query(() => EventConnection, { description: 'Events, soonest first; filter `when: UPCOMING` for the calendar.' })
-  events(
-    @Ctx() ctx: RequestContext,
-    @Args() page: ConnectionArgs,
-    @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
-    @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
-    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
-    @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
-  ): Promise<ConnectionShape<ContentItem>> {
-    ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.EVENT, query);
+  events(@Ctx() ctx: RequestContext, @Args() args: ContentListArgs): Promise<ConnectionShape<ContentItem>> {
+    return list(ctx, args, ContentType.EVENT);
   }
 
   @Query(() => PageConnection, { description: 'Website pages, in their order; `filter.topLevel` for the menu.' })
-  pages(
-    @Ctx() ctx: RequestContext,
-    @Args() page: ConnectionArgs,
-    @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
-    @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
-    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
-    @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
-  ): Promise<ConnectionShape<ContentItem>> {
-    ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.PAGE, query);
+  pages(@Ctx() ctx: RequestContext, @Args() args: ContentListArgs): Promise<ConnectionShape<ContentItem>> {
+    return list(ctx, args, ContentType.PAGE);
   }
 
   @Query(() => DocumentConnection, { description: 'Downloadable forms, regulations and guides.' })
-  documents(
-    @Ctx() ctx: RequestContext,
-    @Args() page: ConnectionArgs,
-    @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
-    @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
-    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
-    @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
-  ): Promise<ConnectionShape<ContentItem>> {
-    ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.DOCUMENT, query);
+  documents(@Ctx() ctx: RequestContext, @Args() args: ContentListArgs): Promise<ConnectionShape<ContentItem>> {
+    return list(ctx, args, ContentType.DOCUMENT);
   }
 
   @Query(() => PromotionalMaterialConnection, { description: 'Brochures, fact sheets, presentations and videos.' })
-  promotionalMaterials(
-    @Ctx() ctx: RequestContext,
-    @Args() page: ConnectionArgs,
-    @Arg('filter', () => ContentFilter, { nullable: true }) filter?: ContentFilter,
-    @Arg('orderBy', () => ContentOrder, { nullable: true }) orderBy?: ContentOrder,
-    @Arg('query', () => String, { nullable: true, description: 'Search words (the engine of `search`).' }) query?: string,
-    @Arg('locale', () => LocaleCode, { nullable: true }) locale?: Locale,
-  ): Promise<ConnectionShape<ContentItem>> {
-    ctx.useLocale(locale);
-    return listContent(ctx, filter, orderBy, page, ContentType.PROMOTIONAL_MATERIAL, query);
+  promotionalMaterials(@Ctx() ctx: RequestContext, @Args() args: ContentListArgs): Promise<ConnectionShape<ContentItem>> {
+    return list(ctx, args, ContentType.PROMOTIONAL_MATERIAL);
   }
 
   @Query(() => ContentItem, { nullable: true, description: 'One item by ID; null when absent or not visible to you (the office can preview drafts).' })
