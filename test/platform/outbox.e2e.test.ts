@@ -1,7 +1,7 @@
 /**
  * The outbox reader's contract on the real database: readEventsAfter returns committed events only, in (txid, id)
  * order, never skipping a transaction that was still running when the reader moved on; currentCursor is where a
- * new reader starts. No hub runs in this file: nothing else writes to the worker database meanwhile.
+ * new reader starts. No hub runs in this file, and it has a database of its own: nothing else writes to it meanwhile.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
@@ -9,14 +9,14 @@ import { Client } from 'pg';
 import { openOrm, prepareDatabase } from '../../src/hub';
 import { currentCursor, readEventsAfter, recordEvent, type DeliveredEvent } from '../../src/platform/events/outbox';
 import { createLogger } from '../../src/platform/logging/logger';
-import { dbKind, testConfig, waitFor, workerDatabaseUrl } from '../support/hub';
+import { dbKind, dedicatedDatabaseUrl, testConfig, waitFor } from '../support/hub';
 
 let orm: MikroORM;
 let closeDb: () => Promise<void>;
 const pgClients: Client[] = [];
 
 beforeAll(async () => {
-  const config = testConfig();
+  const config = testConfig({ DATABASE_URL: dedicatedDatabaseUrl('reader') });
   const log = createLogger({ logLevel: 'silent' });
   const opened = await openOrm(config, log, 'task');
   orm = opened.orm;
@@ -83,7 +83,7 @@ async function commitEvents(type: string, labels: string[]): Promise<void> {
 }
 
 async function pgClient(): Promise<Client> {
-  const c = new Client({ connectionString: workerDatabaseUrl() });
+  const c = new Client({ connectionString: dedicatedDatabaseUrl('reader') });
   pgClients.push(c);
   await c.connect();
   return c;

@@ -16,10 +16,10 @@ import { meiliBinaryPath, startMeiliServer } from '../../src/modules/search/meil
 const WORKERS = 2;
 /**
  * Databases: one per worker, and one each for the suites that would leave a worker's database unlike the others
- * expect it: the whole reference directory (`full`: search relevance; `import`: the importer) and hub processes killed
- * mid-work (`outbox`).
+ * expect it: the whole reference directory (`full`: search relevance; `import`: the importer), hub processes killed
+ * mid-work (`outbox`), and the outbox reader's tests, which need no other writer at all (`reader`).
  */
-const DATABASES = [...Array.from({ length: WORKERS }, (_, i) => String(i + 1)), 'full', 'import', 'outbox'];
+const DATABASES = [...Array.from({ length: WORKERS }, (_, i) => String(i + 1)), 'full', 'import', 'outbox', 'reader'];
 
 declare global {
   // eslint-disable-next-line no-var

@@ -8,7 +8,7 @@ export default async function globalTeardown(): Promise<void> {
     const admin = new Client({ connectionString: base });
     await admin.connect();
     try {
-      for (const w of ['1', '2', 'full', 'import', 'outbox']) {
+      for (const w of ['1', '2', 'full', 'import', 'outbox', 'reader']) {
         await admin.query(`drop database if exists iro_hub_test_${process.env.TEST_RUN_ID}_${w} with (force)`);
       }
     } finally {

@@ -30,7 +30,7 @@ export function workerDatabaseUrl(): string {
  * search relevance, `import` for the importer. The workers' databases keep the small demo directory (and short outbox)
  * other suites count on.
  */
-export function dedicatedDatabaseUrl(name: 'full' | 'import' | 'outbox'): string {
+export function dedicatedDatabaseUrl(name: 'full' | 'import' | 'outbox' | 'reader'): string {
   const url = process.env[`TEST_DATABASE_URL_${name}`];
   if (!url) throw new Error('no test database: run the tests through jest (test/support/global-setup.ts)');
   return url;

@@ -43,13 +43,11 @@ export function registerSearch(jobs: JobRunner, { config, orm, log }: { config: 
       const [{ records }] = await job.em.execute<{ records: number }[]>(`select count(*)::int as records from institution`);
       let meiliEmpty = false;
       if (meili) {
-        const engine = new MeiliEngine(meili);
-        // Settings (synonyms, filterable attributes) are applied at every start; an unreachable server is left to the consumer's retries.
-        const ready = await engine.prepare().then(
-          () => true,
-          (e: unknown) => (job.log.warn({ err: e }, 'search: Meilisearch unreachable at start; PostgreSQL answers until it is back'), false),
-        );
-        const stats = ready ? await engine.client.index(meili.index).getStats().catch(() => null) : null;
+        // An unreachable server counts as not empty: the consumer's retries fill it once it is back.
+        const stats = await new MeiliEngine(meili).client
+          .index(meili.index)
+          .getStats()
+          .catch(() => null);
         meiliEmpty = stats !== null && stats.numberOfDocuments === 0;
       }
       if (records > 0 && (n === 0 || meiliEmpty)) {
