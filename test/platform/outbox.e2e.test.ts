@@ -141,6 +141,10 @@ describe('readEventsAfter and currentCursor', () => {
   it('starts a new reader after everything committed before currentCursor was taken', async () => {
     const type = `test.cursor.${uid()}`;
     await commitEvents(type, ['before']);
+    // Transaction ids are cluster-wide: a transaction still open anywhere (another suite's database) holds the cursor
+    // back, and the reader would then rightly deliver 'before' too. Take the cursor once none older is open.
+    const [{ txid }] = await em().execute<{ txid: string }[]>(`select txid::text as txid from outbox_event where type = ?`, [type]);
+    await waitFor(async () => BigInt((await currentCursor(em())).txid) > BigInt(txid), 20_000, 'older transactions to end');
     const r = reader(await currentCursor(em()), type);
     await commitEvents(type, ['after']);
     expect(await r.pollUntil(1)).toEqual(['after']);
