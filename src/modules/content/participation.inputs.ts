@@ -1,21 +1,7 @@
-import { IsISO4217CurrencyCode, IsOptional, Length, Matches, MaxLength, Min } from 'class-validator';
+import { IsOptional, Length, MaxLength, Min } from 'class-validator';
+import { IsCurrency, IsMoneyAmount } from '../../platform/graphql/validators';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ParticipantRole, ParticipationStatus } from './participation-request.entity';
-
-/** numeric(12,2), never negative; the service also caps it at 1e9. */
-function IsAmount(): PropertyDecorator {
-  return Matches(/^\d{1,10}(\.\d{1,2})?$/, {
-    message: '$property must be a non-negative decimal with at most 2 decimals, as a string (e.g. "1250.00")',
-  });
-}
-
-/** ISO 4217: three capitals, and a code that exists. */
-function IsCurrency(): PropertyDecorator {
-  return (target, key) => {
-    Matches(/^[A-Z]{3}$/, { message: '$property must be an ISO 4217 code in capitals (e.g. EUR)' })(target, key);
-    IsISO4217CurrencyCode({ message: '$property must be an ISO 4217 currency code (e.g. EUR)' })(target, key);
-  };
-}
 
 @InputType({ description: 'A request to attend a conference or seminar organised by others.' })
 export class RequestParticipationInput {
@@ -40,7 +26,7 @@ export class RequestParticipationInput {
 
   @Field(() => String, { nullable: true, description: 'Funding asked, a decimal string from 0 to 1000000000 (e.g. "1250.00").' })
   @IsOptional()
-  @IsAmount()
+  @IsMoneyAmount()
   fundingRequested?: string | null;
 
   @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the funding asked; required with it.' })

@@ -1,6 +1,5 @@
 import {
   ArrayMaxSize,
-  IsISO4217CurrencyCode,
   IsISO8601,
   IsOptional,
   IsString,
@@ -11,6 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsCurrency, IsMoneyAmount } from '../../platform/graphql/validators';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { CorrespondenceDirection, MembershipStatus } from './membership.entity';
 
@@ -19,21 +19,6 @@ function IsDay(): PropertyDecorator {
   return (target, key) => {
     Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date (YYYY-MM-DD)' })(target, key);
     IsISO8601({ strict: true }, { message: '$property must be a date (YYYY-MM-DD)' })(target, key);
-  };
-}
-
-/** numeric(12,2): up to ten digits before the point and two after, never negative. */
-function IsFee(): PropertyDecorator {
-  return Matches(/^\d{1,10}(\.\d{1,2})?$/, {
-    message: '$property must be a non-negative decimal with at most 2 decimals, as a string (e.g. "1250.00")',
-  });
-}
-
-/** ISO 4217: three capitals, and a code that exists. */
-function IsCurrency(): PropertyDecorator {
-  return (target, key) => {
-    Matches(/^[A-Z]{3}$/, { message: '$property must be an ISO 4217 code in capitals (e.g. EUR)' })(target, key);
-    IsISO4217CurrencyCode({ message: '$property must be an ISO 4217 currency code (e.g. EUR)' })(target, key);
   };
 }
 
@@ -70,7 +55,7 @@ export class AddAssociationMembershipInput {
 
   @Field(() => String, { nullable: true, description: 'Decimal string, e.g. "4250.00".' })
   @IsOptional()
-  @IsFee()
+  @IsMoneyAmount()
   annualFee?: string;
 
   @Field(() => String, { nullable: true, description: 'ISO 4217, e.g. EUR.' })
@@ -122,7 +107,7 @@ export class UpdateAssociationMembershipInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @IsFee()
+  @IsMoneyAmount()
   annualFee?: string | null;
 
   @Field(() => String, { nullable: true })
