@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config/config';
+import { ensureMobilityReference } from './modules/mobility/mobility.seed';
 import { moduleEntities, moduleResolvers, databaseIsEmpty, mountModuleRoutes, registerModuleJobs, seedDemo } from './modules';
 import { createTokenVerifier } from './platform/auth/tokens';
 import { openDatabase, type DatabaseHandle } from './platform/db/database';
@@ -62,6 +63,8 @@ export async function openOrm(config: Config, log: Logger, role: 'server' | 'tas
 export async function prepareDatabase(orm: MikroORM, config: Config, log: Logger): Promise<void> {
   const applied = await migrate(orm);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+  const referenceRows = await ensureMobilityReference(orm.em.fork());
+  if (referenceRows) log.info({ rows: referenceRows }, 'mobility programmes and rules added from seeds/reference');
   if (config.seedDemoOnEmpty && (await databaseIsEmpty(orm.em.fork()))) {
     await seedDemo(orm.em.fork(), config, log);
     log.info('empty database: demo data loaded from seeds/demo');

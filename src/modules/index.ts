@@ -28,6 +28,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../platform/logging/logger';
 import { seedContent, type ContentSeed } from './content/content.seed';
 import { registerSearch, searchEntities, searchResolvers } from './search/search.module';
+import { mobilityEntities, mobilityResolvers } from './mobility/mobility.module';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
 import { getMembership, MEMBERSHIP_TYPE } from './memberships/membership.service';
@@ -53,6 +54,7 @@ export const moduleEntities = [
   MembershipCorrespondence,
   ...contentEntities,
   ...searchEntities,
+  ...mobilityEntities,
 ];
 
 export const moduleResolvers: NonEmptyArray<Function> = [
@@ -69,6 +71,7 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   AssociationMembershipResolver, MembershipCorrespondenceResolver,
   ...(contentResolvers as NonEmptyArray<Function>),
   ...searchResolvers,
+  ...mobilityResolvers,
 ];
 
 /** The modules' plain HTTP routes: feeds and media files. */

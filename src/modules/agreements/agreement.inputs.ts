@@ -14,8 +14,8 @@ import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql
 import { OrderDirection } from '../../platform/graphql/relay';
 import { AgreementKind, AgreementStatus, MobilityType } from './agreement.entity';
 
-const ACADEMIC_YEAR = /^\d{4}\/\d{4}$/;
-const YEAR_MESSAGE = 'academic years are written 2025/2026';
+export const ACADEMIC_YEAR = /^\d{4}\/\d{4}$/;
+export const YEAR_MESSAGE = 'academic years are written 2025/2026';
 export const CEFR_LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'];
 
 @InputType()

@@ -1,0 +1,50 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { registerPublicQueryField } from '../../platform/http/cache-control';
+import { registerNodeType } from '../../platform/graphql/node';
+import { ApplicationPreference, ApplicationStatusChange, MobilityApplication } from './application.entity';
+import {
+  ApplicationPreferenceResolver,
+  ApplicationStatusChangeResolver,
+  ApplicationStatusEventResolver,
+  MobilityApplicationResolver,
+  MobilityDashboardResolver,
+} from './application.resolver';
+import { APPLICATION_TYPE, getApplication } from './application.service';
+import { CallPlace, CallQuota, MobilityCall } from './call.entity';
+import { CallPlaceResolver, CallQuotaResolver, MobilityCallResolver } from './call.resolver';
+import { CALL_TYPE, getCall } from './call.service';
+import { MobilityProgramme, ProgrammeRuleSet } from './programme.entity';
+import { MobilityProgrammeResolver, ProgrammeRuleSetResolver } from './programme.resolver';
+import { getProgramme, PROGRAMME_TYPE } from './programme.service';
+
+export const mobilityEntities = [
+  MobilityProgramme,
+  ProgrammeRuleSet,
+  MobilityCall,
+  CallQuota,
+  CallPlace,
+  MobilityApplication,
+  ApplicationPreference,
+  ApplicationStatusChange,
+];
+
+export const mobilityResolvers: NonEmptyArray<Function> = [
+  MobilityProgrammeResolver,
+  ProgrammeRuleSetResolver,
+  MobilityCallResolver,
+  CallQuotaResolver,
+  CallPlaceResolver,
+  MobilityApplicationResolver,
+  ApplicationPreferenceResolver,
+  ApplicationStatusChangeResolver,
+  ApplicationStatusEventResolver,
+  MobilityDashboardResolver,
+];
+
+// Programmes, published calls and published results are the same for every visitor: cacheable publicly.
+registerPublicQueryField('mobilityProgrammes', 'mobilityCalls', 'mobilityCall', 'selectionResults');
+
+registerNodeType(PROGRAMME_TYPE, (ctx, id) => getProgramme(ctx, id));
+registerNodeType(CALL_TYPE, (ctx, id) => getCall(ctx, id));
+// Applications are personal data: node(id) answers null unless the viewer may read them.
+registerNodeType(APPLICATION_TYPE, (ctx, id) => getApplication(ctx, id));
