@@ -20,6 +20,7 @@ import { meiliOptions } from '../src/modules/search/meili.index';
 import { PgEngine } from '../src/modules/search/pg.engine';
 import { reindex } from '../src/modules/search/reindex';
 import { SEARCH_TYPES, type SearchEngine } from '../src/modules/search/search.types';
+import { signDevelopmentToken } from '../src/platform/auth/tokens';
 
 const SCENARIOS: Record<string, string> = {
   'home institution with unit tree': `{ homeInstitution { id name topLevelUnits { id code name children { id code name } } } }`,
@@ -37,6 +38,60 @@ const SCENARIOS: Record<string, string> = {
   'search "humbolt" (hub engine, with facets)': `{ search(query: "humbolt", first: 10) { totalCount engine nodes { type score highlights { snippet } node { ... on Institution { id name } } } facets { types { value count } countries { value count } } } }`,
   'partners with query "istanbul teknik"': `{ partners(first: 20, query: "istanbul teknik") { nodes { id name } } }`,
 };
+
+/** The office's mobility screens, timed as STAFF over one call with BENCH_APPLICATIONS applications ($call is replaced). */
+const OFFICE_SCENARIOS: Record<string, string> = {
+  'open calls (public) with places': `{ mobilityCalls(first: 10, filter: { openNow: true }) { nodes { id title isOpen closesAt programme { code name } places { id country capacity partner { name } } } } }`,
+  'selection results of a call (public)': `{ selectionResults(callId: "$call") { number score outcome reserveRank partnerName country } }`,
+  'office: applications page (20) with details': `{ mobilityApplications(first: 20, filter: { callId: "$call" }) { totalCount nodes { id number status score applicant { displayName } unit { code } preferences { rank place { country partner { name } } } placedAt { country } } } }`,
+  'office: dashboard of a call': `{ mobilityDashboard(callId: "$call") { byStatus { status count } byUnit { unit { code } count } byCountry { country count } placesLeft { place { id } capacity taken left } } }`,
+};
+const BENCH_APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 3000);
+
+/**
+ * A large call: created, published and given its places through the API, then BENCH_APPLICATIONS applications in a
+ * mix of states written with SQL (through the services they would take minutes). Returns the call's global id.
+ */
+async function loadBulkApplications(em: EntityManager, post: Post, staff: string): Promise<string> {
+  const started = Date.now();
+  const programmes = (await post(`{ mobilityProgrammes { id code } }`, staff)).data.mobilityProgrammes as { id: string; code: string }[];
+  const ka131 = programmes.find((p) => p.code === 'ERASMUS_KA131')!.id;
+  const now = Date.now();
+  const call = (
+    await post(
+      `mutation { createMobilityCall(input: { programmeId: "${ka131}", mobilityType: SMS, academicYear: "2026/2027", title: { en: "Bench call" },
+        opensAt: "${new Date(now - 86_400_000).toISOString()}", closesAt: "${new Date(now + 86_400_000).toISOString()}" }) { id version } }`,
+      staff,
+    )
+  ).data.createMobilityCall as { id: string; version: number };
+  await post(`mutation { publishMobilityCall(id: "${call.id}", version: ${call.version}) { id } }`, staff);
+  await post(`mutation { generateCallPlaces(callId: "${call.id}") { id } }`, staff);
+  const callUuid = Buffer.from(call.id, 'base64url').toString().split(':')[1];
+  await em.fork().execute(
+    `with units as (select array_agg(id order by code) as ids from organisational_unit where parent_id is not null and institution_id = (select id from institution where is_home)),
+          places as (select array_agg(id order by position) as ids from mobility_call_place where call_id = ?),
+          statuses as (select '{SUBMITTED,SCORED,SELECTED,RESERVE,NOT_SELECTED,INELIGIBLE,SELECTED,RESERVE}'::text[] as s)
+     insert into mobility_application (id, number, call_id, applicant_subject, unit_id, status, study_level, gpa, language_score, citizenships,
+                                       score, rank, reserve_rank, placed_at_id, submitted_at, created_at, updated_at)
+     select gen_random_uuid(), 'BENCH-' || lpad(g::text, 6, '0'), ?, 'bench-applicant-' || g,
+            units.ids[1 + g % cardinality(units.ids)], statuses.s[1 + g % 8], 'BACHELOR', 2 + (g % 200) / 100.0, 50 + g % 50, '{TR}',
+            40 + (g % 6000) / 100.0, g, case when statuses.s[1 + g % 8] = 'RESERVE' then g end,
+            case when statuses.s[1 + g % 8] = 'SELECTED' then places.ids[1 + g % cardinality(places.ids)] end,
+            now() - make_interval(mins => g), now() - make_interval(mins => g), now()
+       from generate_series(1, ?) g, units, places, statuses`,
+    [callUuid, callUuid, BENCH_APPLICATIONS],
+  );
+  await em.fork().execute(
+    `insert into mobility_application_preference (id, application_id, rank, place_id)
+     select gen_random_uuid(), a.id, r, p.ids[1 + (abs(hashtext(a.id::text)) + r) % cardinality(p.ids)]
+       from mobility_application a, generate_series(1, 2) r, (select array_agg(id) as ids from mobility_call_place where call_id = ?) p
+      where a.call_id = ?`,
+    [callUuid, callUuid],
+  );
+  await em.fork().execute(`update mobility_call set placement_run_at = now(), evaluated_at = now(), results_published_at = now() where id = ?`, [callUuid]);
+  console.log(`mobility: a call with ${BENCH_APPLICATIONS} applications in ${Date.now() - started} ms`);
+  return call.id;
+}
 
 /** Typical search-box queries, timed on each engine directly (same documents, same requests; as the office, so over the whole directory). */
 const SEARCH_QUERIES = ['humbolt', 'İSTANBUL TEKNİK', 'bogazici', 'universite de strasbourg', 'TR ISTANBU01', 'lodzka', 'university', 'erasmus bilgi'];
@@ -99,18 +154,33 @@ async function main() {
   const hub = await startHub(config);
   const startMs = Date.now() - t0;
   const url = `http://127.0.0.1:${hub.port}/graphql`;
-  const post = async (query: string) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    const body = (await res.json()) as { errors?: unknown; extensions?: { sqlStatements?: number } };
+  const send: Post = async (query, token) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query }),
+    });
+    const body = (await res.json()) as { data: Record<string, unknown>; errors?: unknown; extensions?: { sqlStatements?: number } };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.extensions?.sqlStatements ?? NaN;
+    return body as never;
   };
+  const staff = await signDevelopmentToken(config, { sub: 'bench-staff', roles: ['STAFF'], units: [] });
   console.log(`hub started in ${startMs} ms on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}; ${ROUNDS} rounds, concurrency ${CONCURRENCY}\n`);
   await loadFullDirectory(hub.orm.em);
   await loadBulkContent(hub.orm.em);
   await benchSearchEngines(hub);
+  const callId = await loadBulkApplications(hub.orm.em, send, staff);
+  const scenarios: [string, string, string | undefined][] = [
+    ...Object.entries(SCENARIOS).map(([name, query]): [string, string, undefined] => [name, query, undefined]),
+    ...Object.entries(OFFICE_SCENARIOS).map(([name, query]): [string, string, string | undefined] => [
+      name,
+      query.replace('$call', callId),
+      name.startsWith('office') ? staff : undefined,
+    ]),
+  ];
   console.log('scenario'.padEnd(44), 'sql', '  p50 ms', '  p95 ms', '  p99 ms', '   req/s');
-  for (const [name, query] of Object.entries(SCENARIOS)) {
+  for (const [name, query, token] of scenarios) {
+    const post = async (q: string) => (await send(q, token)).extensions?.sqlStatements ?? NaN;
     for (let i = 0; i < 20; i++) await post(query); // warm-up
     const times: number[] = [];
     let sql = 0;
@@ -162,6 +232,8 @@ async function benchSearchEngines(hub: Awaited<ReturnType<typeof startHub>>): Pr
   }
   console.log();
 }
+
+type Post = (query: string, token?: string) => Promise<{ data: Record<string, unknown>; extensions?: { sqlStatements?: number } } & Record<string, any>>;
 
 main().catch((e: unknown) => {
   console.error(e);

@@ -3,7 +3,7 @@ import { Migration20261128105113 } from './Migration20261128105113_foundation';
 import { Migration20261128113236 } from './Migration20261128113236_directory_agreements';
 import { Migration20261128125903 } from './Migration20261128125903_content';
 import { Migration20261128133941 } from './Migration20261128133941_search';
-import { Migration20261128155303 } from './Migration20261128155303_mobility';
+import { Migration20261128160129 } from './Migration20261128160129_mobility';
 
 /** Every migration, in order. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList: MigrationObject[] = [
@@ -11,5 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128113236_directory_agreements', class: Migration20261128113236 },
   { name: 'Migration20261128125903_content', class: Migration20261128125903 },
   { name: 'Migration20261128133941_search', class: Migration20261128133941 },
-  { name: 'Migration20261128155303_mobility', class: Migration20261128155303 },
+  { name: 'Migration20261128160129_mobility', class: Migration20261128160129 },
 ];

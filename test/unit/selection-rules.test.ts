@@ -444,11 +444,11 @@ describe('scoreApplication', () => {
     expect(result.total).toBe(73.75); // 32.5 + 41.25
   });
 
-  it('rounds the total once from the unrounded sum (the contract formula)', () => {
-    // 0.5 × 76.67 + 0.5 × 65.01 = 70.84 exactly; the rounded lines (38.34 + 32.51) would make 70.85.
+  it('makes the total the sum of the lines as shown, so an applicant can add up their breakdown', () => {
+    // 0.5 × 76.67 + 0.5 × 65.01 = 70.84 unrounded; the lines shown (38.34 + 32.51) make 70.85, and so does the total.
     const result = scoreApplication(student({ gpa: 3, languageScore: 65.01 }), erasmus);
     expect(result.lines.map((l) => l.points)).toEqual([38.34, 32.51]);
-    expect(result.total).toBe(70.84);
+    expect(result.total).toBe(70.85);
   });
 
   it('scores staff on language alone, +10 for a first mobility', () => {

@@ -106,7 +106,7 @@ export function applicationOfEvent(ctx: RequestContext, view: ApplicationEventVi
 export async function applicationEventsAfter(
   ctx: RequestContext,
   args: { after?: string | null; callId?: string | null; applicationId?: string | null; first?: number | null },
-): Promise<{ events: ApplicationEventView[]; endCursor: string | null; hasMore: boolean }> {
+): Promise<{ events: ApplicationEventView[]; endCursor: string | null; hasMore: boolean; complete: boolean }> {
   const audience = audienceOf(ctx);
   const first = args.first ?? 100;
   if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS_PAGE) {
@@ -149,9 +149,19 @@ export async function applicationEventsAfter(
       occurredAt: new Date(r.occurred_at as string),
     }),
   );
+  // The outbox keeps OUTBOX_RETENTION_DAYS: once the cursor's own event is pruned, events after it may be gone too.
+  let complete = true;
+  if (args.after) {
+    const [{ kept }] = await ctx.em.execute<{ kept: boolean }[]>(
+      `select exists (select 1 from outbox_event where (txid, id) <= (?::xid8, ?::bigint)) as kept`,
+      [after.txid, after.id],
+    );
+    complete = kept;
+  }
   return {
     events,
     endCursor: events.length ? events[events.length - 1].cursor : (args.after ?? null),
     hasMore: rows.length > first,
+    complete,
   };
 }

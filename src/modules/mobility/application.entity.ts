@@ -53,6 +53,7 @@ export interface ApplicationDocumentRow {
 @Entity({ tableName: 'mobility_application' })
 @Index({ properties: ['call', 'status'] })
 @Index({ properties: ['applicantSubject'] })
+@Index({ properties: ['placedAt'] })
 @Unique({ properties: ['call', 'applicantSubject'] })
 export class MobilityApplication extends VersionedNode {
   @PrimaryKey({ type: 'uuid' })
@@ -84,6 +85,10 @@ export class MobilityApplication extends VersionedNode {
   @Field(() => Int, { nullable: true })
   @Property({ type: 'smallint', nullable: true })
   yearOfStudy?: number;
+
+  @Field(() => String, { nullable: true, description: "ISCED-F code of the applicant's field of study: matches quotas and places limited to a field." })
+  @Property({ type: 'text', nullable: true })
+  fieldOfStudy?: string;
 
   @Field(() => Float, { nullable: true, description: 'Grade point average out of 4.00.' })
   @Property({ columnType: 'numeric(3,2)', type: 'double', nullable: true })

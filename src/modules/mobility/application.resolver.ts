@@ -125,6 +125,12 @@ class ApplicationEventPage {
 
   @Field()
   hasMore!: boolean;
+
+  @Field({
+    description:
+      'False when events after your cursor may have been pruned (the hub keeps OUTBOX_RETENTION_DAYS of them): reload the applications instead of relying on the events.',
+  })
+  complete!: boolean;
 }
 
 @ObjectType()

@@ -121,13 +121,21 @@ export async function createApplication(ctx: RequestContext, input: CreateMobili
     const existing = await tx.em.findOne(MobilityApplication, { call: call.id, applicantSubject: ctx.viewer.subject! }, { fields: ['id'] });
     if (existing) throw MobilityErrors.duplicateApplication(toGlobalId(APPLICATION_TYPE, existing.id));
     const unit = await homeUnit(tx.em, unitId, 'unitId');
-    // Numbers the application; the row lock also serialises concurrent applications to one call.
+    // Numbers are unique and run per year, programme and mobility type, so a second call of the same kind continues
+    // the sequence of the first. Locking those calls' rows (in one order) makes concurrent applications take turns.
+    await tx.em.execute(`select id from mobility_call where programme_id = ? and mobility_type = ? and academic_year = ? order by id for update`, [
+      programme.id,
+      call.mobilityType,
+      call.academicYear,
+    ]);
+    await tx.em.execute(`update mobility_call set application_count = application_count + 1 where id = ?`, [call.id]);
+    const prefix = `${call.academicYear.slice(0, 4)}-${shortCode(programme.code)}-${call.mobilityType}`;
     const [{ n }] = await tx.em.execute<{ n: number }[]>(
-      `update mobility_call set application_count = application_count + 1 where id = ? returning application_count as n`,
-      [call.id],
+      `select coalesce(max(cast(substring(number from ?) as int)), 0)::int + 1 as n from mobility_application where number like ?`,
+      [prefix.length + 2, `${prefix}-%`],
     );
     const application = tx.em.create(MobilityApplication, {
-      number: `${call.academicYear.slice(0, 4)}-${shortCode(programme.code)}-${call.mobilityType}-${String(n).padStart(4, '0')}`,
+      number: `${prefix}-${String(n).padStart(4, '0')}`,
       call,
       applicantSubject: ctx.viewer.subject!,
       unit,
@@ -153,6 +161,9 @@ export async function updateApplication(ctx: RequestContext, input: UpdateMobili
     if (input.unitId) application.unit = (await homeUnit(tx.em, fromGlobalId(input.unitId, UNIT_TYPE, 'unitId'), 'unitId')) as never;
     const programme = await tx.em.findOneOrFail(MobilityProgramme, { id: call.programme.id });
     await applyFields(tx, ctx, application, call, programme, input);
+    // Preferences are rows of their own: touching the application makes every update a new version, so that a
+    // concurrent update sent with the same version is refused even when it changes only the preferences.
+    application.updatedAt = new Date();
     await tx.em.flush();
     tx.emit({
       type: APPLICATION_EVENTS.updated,
@@ -346,7 +357,7 @@ async function applyFields(
   programme: MobilityProgramme,
   input: CreateMobilityApplicationInput | UpdateMobilityApplicationInput,
 ): Promise<void> {
-  const scalar = ['studyLevel', 'yearOfStudy', 'gpa', 'languageExam', 'languageScore', 'plannedMonths', 'plannedDays'] as const;
+  const scalar = ['studyLevel', 'yearOfStudy', 'fieldOfStudy', 'gpa', 'languageExam', 'languageScore', 'plannedMonths', 'plannedDays'] as const;
   for (const field of scalar) {
     if (input[field] !== undefined) (application as unknown as Record<string, unknown>)[field] = input[field] ?? undefined;
   }
@@ -383,6 +394,10 @@ async function setPreferences(tx: Transaction, ctx: RequestContext, application:
     if (place.sendingUnit && !lineage.includes(place.sendingUnit.id)) throw MobilityErrors.placeNotForApplicant(field, 'it belongs to another faculty or department');
     if (application.studyLevel && place.eqfLevels.length && !place.eqfLevels.includes(EQF_OF_LEVEL[application.studyLevel as StudyLevel])) {
       throw MobilityErrors.placeNotForApplicant(field, `it is for EQF levels ${place.eqfLevels.join(', ')}`);
+    }
+    const study = application.fieldOfStudy;
+    if (study && place.iscedCodes.length && !place.iscedCodes.some((code) => code.startsWith(study) || study.startsWith(code))) {
+      throw MobilityErrors.placeNotForApplicant(field, `it is for ISCED fields ${place.iscedCodes.join(', ')}`);
     }
   });
   if (application.id) await tx.em.nativeDelete(ApplicationPreference, { application: application.id });

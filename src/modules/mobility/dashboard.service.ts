@@ -38,12 +38,12 @@ export async function mobilityDashboard(ctx: RequestContext, args: { callId?: st
   }
   const rows = await ctx.em.execute<{ status: string | null; call_id: string | null; unit_id: string | null; country: string | null; dims: number; count: number }[]>(
     `with scoped as (
-       select a.status, a.call_id, a.unit_id,
-              coalesce(held.country, (select p.country from mobility_application_preference ap join mobility_call_place p on p.id = ap.place_id
-                                        where ap.application_id = a.id order by ap.rank limit 1)) as country
+       select a.status, a.call_id, a.unit_id, coalesce(held.country, first_choice.country) as country
          from mobility_application a
          join mobility_call c on c.id = a.call_id
          left join mobility_call_place held on held.id = a.placed_at_id and a.status in ('SELECTED', 'NOMINATED', 'ACCEPTED')
+         left join mobility_application_preference fp on fp.application_id = a.id and fp.rank = 1
+         left join mobility_call_place first_choice on first_choice.id = fp.place_id
         where ${clauses.join(' and ')})
      select status, call_id::text as call_id, unit_id::text as unit_id, country,
             grouping(status, call_id, unit_id, country)::int as dims, count(*)::int as count
@@ -62,10 +62,12 @@ export async function mobilityDashboard(ctx: RequestContext, args: { callId?: st
   }
   if (callId) {
     const places = await ctx.em.execute<{ id: string; capacity: number; taken: number }[]>(
-      `select p.id::text as id, p.capacity,
-              (select count(*)::int from mobility_application a where a.placed_at_id = p.id and a.status in ('SELECTED', 'NOMINATED', 'ACCEPTED')) as taken
-         from mobility_call_place p where p.call_id = ? order by p.position, p.id`,
-      [callId],
+      `select p.id::text as id, p.capacity, coalesce(held.taken, 0)::int as taken
+         from mobility_call_place p
+         left join (select placed_at_id, count(*) as taken from mobility_application
+                     where call_id = ? and status in ('SELECTED', 'NOMINATED', 'ACCEPTED') group by placed_at_id) held on held.placed_at_id = p.id
+        where p.call_id = ? order by p.position, p.id`,
+      [callId, callId],
     );
     view.placesLeft = places.map((p) => ({ placeId: p.id, capacity: p.capacity, taken: p.taken, left: Math.max(0, p.capacity - p.taken) }));
   }

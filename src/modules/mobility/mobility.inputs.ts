@@ -436,6 +436,11 @@ abstract class ApplicationFields {
   @Max(10)
   yearOfStudy?: number | null;
 
+  @Field(() => String, { nullable: true, description: 'ISCED-F code (2 to 4 digits) of your field of study.' })
+  @IsOptional()
+  @Matches(/^\d{2,4}$/, { message: 'fieldOfStudy must be an ISCED-F code of 2 to 4 digits' })
+  fieldOfStudy?: string | null;
+
   @Field(() => Float, { nullable: true })
   @IsOptional()
   @Min(0)
@@ -516,27 +521,6 @@ export class UpdateMobilityApplicationInput extends ApplicationFields {
 }
 
 @InputType()
-export class ChangeApplicationStatusInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int)
-  version!: number;
-
-  @Field(() => ApplicationStatus)
-  to!: ApplicationStatus;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 2000)
-  reason?: string;
-
-  @Field(() => Boolean, { nullable: true, description: 'A withdrawal for force majeure carries no penalty later.' })
-  @IsOptional()
-  forceMajeure?: boolean;
-}
-
-@InputType()
 export class LeaveApplicationInput {
   @Field(() => ID)
   id!: string;
@@ -548,6 +532,16 @@ export class LeaveApplicationInput {
   @IsOptional()
   @Length(1, 2000)
   reason?: string;
+}
+
+@InputType()
+export class ChangeApplicationStatusInput extends LeaveApplicationInput {
+  @Field(() => ApplicationStatus)
+  to!: ApplicationStatus;
+
+  @Field(() => Boolean, { nullable: true, description: 'A withdrawal for force majeure carries no penalty later.' })
+  @IsOptional()
+  forceMajeure?: boolean;
 }
 
 @InputType()

@@ -300,24 +300,21 @@ export function gpaTo100(table: [number, number][], gpa: number): number {
 /**
  * The score and its breakdown. Lines come in the rule set's order: components (always), then declared facts the rules
  * know (a fact needing evidence counts only with evidence; each code once), then the automatic criteria that apply.
- * The total is Σ weight × value + Σ points, rounded once at the end (so it may differ by 0.01 from the sum of the
- * rounded component lines), never below 0. academicPoints and languagePoints are the unweighted values out of 100
+ * The total is the sum of the lines as shown (each rounded to 2 decimals), so that an applicant can add up their own
+ * breakdown and land on the published score; never below 0. academicPoints and languagePoints are the unweighted values out of 100
  * (the tie-breaks compare them).
  */
 export function scoreApplication(facts: ApplicantFacts, rules: RuleSet): ScoreResult {
   const academic = facts.gpa === null ? 0 : gpaTo100(rules.score.gpaTable, facts.gpa);
   const language = facts.languageScore ?? 0;
   const lines: ScoreLine[] = [];
-  let raw = 0;
 
   for (const component of rules.score.components) {
     if (component.criterion === 'ACADEMIC') {
       const input = facts.gpa === null ? 'no GPA → 0' : `GPA ${fmt2(facts.gpa)} → ${fmt2(academic)}`;
-      raw += component.weight * academic;
       lines.push({ criterion: 'ACADEMIC', label: { ...ACADEMIC_LABEL }, input, points: round2(component.weight * academic) });
     } else {
       const input = facts.languageScore === null ? 'no language score → 0' : fmtNumber(facts.languageScore);
-      raw += component.weight * language;
       lines.push({ criterion: 'LANGUAGE', label: { ...LANGUAGE_LABEL }, input, points: round2(component.weight * language) });
     }
   }
@@ -329,7 +326,6 @@ export function scoreApplication(facts: ApplicantFacts, rules: RuleSet): ScoreRe
     if (evidence === undefined) continue;
     // An unproven bonus never counts; eligibility reports the missing evidence.
     if (fact.evidenceRequired && evidence.length === 0) continue;
-    raw += fact.points;
     const input = evidence.length === 0 ? 'declared' : `declared, evidence: ${evidence.join(', ')}`;
     lines.push({ criterion: fact.code, label: { ...fact.label }, input, points: round2(fact.points) });
   }
@@ -338,11 +334,11 @@ export function scoreApplication(facts: ApplicantFacts, rules: RuleSet): ScoreRe
     const applied = automaticInput(rule.criterion, facts);
     if (!applied) continue;
     const points = rule.points * applied.times;
-    raw += points;
     lines.push({ criterion: rule.criterion, label: { ...rule.label }, input: applied.input, points: round2(points) });
   }
 
-  return { total: Math.max(0, round2(raw)), academicPoints: academic, languagePoints: round2(language), lines };
+  const total = round2(lines.reduce((sum, line) => sum + line.points, 0));
+  return { total: Math.max(0, total), academicPoints: academic, languagePoints: round2(language), lines };
 }
 
 /** Whether an automatic criterion applies, how many times, and the input shown in the breakdown. */

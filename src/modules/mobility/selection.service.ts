@@ -299,7 +299,7 @@ async function quotaGroups(
   for (const a of applications) {
     const lineage = lineages.get(a.unit.id) ?? [a.unit.id];
     const matching = quotaRows
-      .filter((q) => lineage.includes(q.unit.id))
+      .filter((q) => lineage.includes(q.unit.id) && (!q.isced || (a.fieldOfStudy ?? '').startsWith(q.isced)))
       .sort((x, y) => lineage.indexOf(x.unit.id) - lineage.indexOf(y.unit.id) || Number(!!y.isced) - Number(!!x.isced));
     const quota = matching[0];
     if (quota) groupOf.set(a.id, quota.id);
