@@ -29,6 +29,7 @@ import type { Logger } from '../platform/logging/logger';
 import { seedContent, type ContentSeed } from './content/content.seed';
 import { registerSearch, searchEntities, searchResolvers } from './search/search.module';
 import { mobilityEntities, mobilityResolvers } from './mobility/mobility.module';
+import { seedMobilityDemo, type MobilityDemoSeed } from './mobility/mobility-demo.seed';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
 import { getMembership, MEMBERSHIP_TYPE } from './memberships/membership.service';
@@ -115,6 +116,8 @@ export async function seedDemo(em: EntityManager, config: Config, log: Logger, d
   await em.fork().transactional((tx) => seedAgreements(tx as EntityManager, read<{ agreements: AgreementSeed[] }>('agreements.json').agreements));
   // Website content in both languages: a call, an info day, a conference, pages, forms with versions, a brochure.
   await seedContent(em.fork(), config, log, read<ContentSeed>('content.json'), path.join(dir, 'files'));
+  // Outgoing mobility: calls in every phase, with applications taken through the services to the states a demo shows.
+  await seedMobilityDemo(em.fork(), config, log, read<MobilityDemoSeed>('mobility.json'));
 }
 
 /** True when the database holds no home institution yet (a fresh install). */

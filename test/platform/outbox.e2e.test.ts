@@ -16,7 +16,7 @@ let closeDb: () => Promise<void>;
 const pgClients: Client[] = [];
 
 beforeAll(async () => {
-  const config = testConfig({ DATABASE_URL: dedicatedDatabaseUrl('reader') });
+  const config = testConfig({ DATABASE_URL: dedicatedDatabaseUrl('reader'), SEED_DEMO_ON_EMPTY: 'false' });
   const log = createLogger({ logLevel: 'silent' });
   const opened = await openOrm(config, log, 'task');
   orm = opened.orm;

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Ob
 import type { DeliveredEvent } from '../../platform/events/outbox';
 import type { Locale, RequestContext } from '../../platform/graphql/context';
 import { LocaleCode, LocalisedText, pickLocale } from '../../platform/graphql/localised-text';
-import { ConnectionType, type ConnectionShape } from '../../platform/graphql/relay';
+import { ConnectionType, toGlobalId, type ConnectionShape } from '../../platform/graphql/relay';
 import { Institution } from '../institutions/institution.entity';
 import { institutionById, unitById } from '../institutions/institution.loaders';
 import { OrganisationalUnit } from '../institutions/organisational-unit.entity';
@@ -39,6 +39,7 @@ import {
   deleteContent,
   getContent,
   getContentBySlug,
+  MOBILITY_CALL_TYPE,
   listCategories,
   listContent,
   publishContent,
@@ -500,7 +501,7 @@ export class AnnouncementResolver {
 
   @FieldResolver(() => ID, { nullable: true, description: 'The mobility call a CALL announcement is about.' })
   mobilityCallId(@Root() item: ContentItem): string | null {
-    return item.mobilityCallId ?? null;
+    return item.mobilityCallId ? toGlobalId(MOBILITY_CALL_TYPE, item.mobilityCallId) : null;
   }
 }
 

@@ -518,6 +518,15 @@ function mediaUuid(globalId: string, field: string): string {
   return id;
 }
 
+/** The mobility module's calls are named by global ID, as every object is; the content module checks only that the call exists. */
+export const MOBILITY_CALL_TYPE = 'MobilityCall';
+async function mobilityCallUuid(em: EntityManager, globalId: string): Promise<string> {
+  const { type, id } = parseGlobalId(globalId, 'announcement.mobilityCallId');
+  const [row] = type === MOBILITY_CALL_TYPE ? await em.execute<{ id: string }[]>(`select id from mobility_call where id = ?`, [id]) : [];
+  if (!row) throw invalidInput('announcement.mobilityCallId', 'mobilityCallId is not the ID of a mobility call', 'MOBILITY_CALL_NOT_FOUND');
+  return id;
+}
+
 function renderAll(body: Localised): Localised {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v).map(([locale, md]) => [locale, renderMarkdown(md!)]));
 }
@@ -601,7 +610,7 @@ async function applyFields(em: EntityManager, item: ContentItem, input: CreateCo
   if (input.announcement) {
     const a = input.announcement;
     item.kind = a.kind;
-    item.mobilityCallId = a.mobilityCallId ?? undefined;
+    item.mobilityCallId = a.mobilityCallId ? await mobilityCallUuid(em, a.mobilityCallId) : undefined;
     item.startsAt = a.startsAt ?? undefined;
     item.endsAt = a.endsAt ?? undefined;
     if (a.timeZone) checkTimeZone(a.timeZone, 'announcement.timeZone');

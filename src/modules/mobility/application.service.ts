@@ -161,6 +161,11 @@ export async function updateApplication(ctx: RequestContext, input: UpdateMobili
     if (input.unitId) application.unit = (await homeUnit(tx.em, fromGlobalId(input.unitId, UNIT_TYPE, 'unitId'), 'unitId')) as never;
     const programme = await tx.em.findOneOrFail(MobilityProgramme, { id: call.programme.id });
     await applyFields(tx, ctx, application, call, programme, input);
+    if (!input.preferences && (input.unitId || input.studyLevel !== undefined || input.fieldOfStudy !== undefined)) {
+      // A new unit, study level or field may no longer fit the places chosen before: the kept preferences are checked again.
+      const kept = await tx.em.find(ApplicationPreference, { application: application.id }, { orderBy: { rank: 'asc' } });
+      await setPreferences(tx, ctx, application, call, kept.map((p) => toGlobalId(PLACE_TYPE, p.place.id)));
+    }
     // Preferences are rows of their own: touching the application makes every update a new version, so that a
     // concurrent update sent with the same version is refused even when it changes only the preferences.
     application.updatedAt = new Date();

@@ -3,7 +3,7 @@ import { DomainError } from '../../platform/errors/domain-error';
 /** The mobility module's own error codes (sent as `extensions.reason`). */
 export const MobilityErrors = {
   programmeDisabled: (code: string) =>
-    new DomainError('CONFLICT', 'PROGRAMME_DISABLED', `The programme ${code} is disabled; it takes no new calls or applications`, { field: 'programme', code }),
+    new DomainError('CONFLICT', 'PROGRAMME_DISABLED', `The programme ${code} is disabled; it takes no new calls or applications`, { field: 'programme', programme: code }),
   noRuleSet: (code: string, academicYear: string, category: string) =>
     new DomainError('CONFLICT', 'NO_RULE_SET', `The programme ${code} has no ${category} rules for ${academicYear}; set them first`, {
       academicYear,
