@@ -298,6 +298,22 @@ describe('places', () => {
     expect(ka131Places.map((p) => p.partner.officialName)).not.toContain(japan.name);
   });
 
+  it('refuses a negative capacity, and one below the applicants already holding the place, with INVALID_CAPACITY', async () => {
+    const { call, places } = await world.callWithPlaces([{ country: 'BE', capacity: 2 }]);
+    const place = places[0].id;
+    const negative = await hub.request(MobSetCallPlaceCapacityDocument, { placeId: place, capacity: -1 }, STAFF);
+    expect(errorOf(negative)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_CAPACITY', field: 'capacity' });
+
+    const holder = world.applicant('holder');
+    await world.apply(holder, call.id, { preferences: [place] });
+    await world.select(call.id);
+    const below = await hub.request(MobSetCallPlaceCapacityDocument, { placeId: place, capacity: 0 }, STAFF);
+    expect(errorOf(below)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_CAPACITY', field: 'capacity' });
+    expect(below.errors![0].message).toContain('held by 1 applicant(s)');
+    const kept = ok(await hub.request(MobSetCallPlaceCapacityDocument, { placeId: place, capacity: 1 }, STAFF)).setCallPlaceCapacity;
+    expect(kept.capacity).toBe(1);
+  });
+
   it('lets only the office generate places', async () => {
     const call = await world.draftCall('ERASMUS_KA131');
     expect(errorOf(await hub.request(MobGenerateCallPlacesDocument, { callId: call.id }, world.applicant()))).toMatchObject({ code: 'FORBIDDEN', reason: 'FORBIDDEN' });

@@ -178,7 +178,7 @@ describe('catch-up after a reconnect', () => {
 
   it('refuses a cursor it did not give with BAD_USER_INPUT / INVALID_CURSOR', async () => {
     const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
-    for (const after of ['not a cursor', b64('12:x'), b64('1:2:3'), b64('-1:5'), b64('123456789012345678901:1')]) {
+    for (const after of ['', 'not a cursor', b64('12:x'), b64('1:2:3'), b64('-1:5'), b64('123456789012345678901:1')]) {
       const res = await hub.request(MobApplicationEventsDocument, { after, callId }, STAFF);
       expect({ after, error: errorOf(res) }).toMatchObject({ after, error: { code: 'BAD_USER_INPUT', reason: 'INVALID_CURSOR', field: 'after' } });
     }

@@ -266,7 +266,7 @@ describe('placement', () => {
     expect(read.bonus).toMatchObject({ status: 'RESERVE', rank: 2, reserveRank: 1 });
   });
 
-  it('ranks within each unit’s quota: once a quota is used up, the unit’s next applicants are RESERVE in order', async () => {
+  it('ranks within each unit’s quota: once a quota is used up, the unit’s next applicants are RESERVE in order; a unit without a quota gets nobody selected', async () => {
     const { call, places } = await world.callWithPlaces([{ country: 'IE', capacity: 10 }], {
       quotas: [
         { unitId: world.unit('ENG'), places: 1 },
@@ -279,7 +279,7 @@ describe('placement', () => {
       eng2: { gpa: 3.2, unitId: world.unit('ENG-EEE'), preferences: p },
       eng3: { gpa: 3, preferences: p },
       sci1: { gpa: 2.8, unitId: world.unit('SCI-PHYS'), preferences: p },
-      // A unit without a quota has no places in this call.
+      // A unit without a quota has no places in this call: not selected, and on no reserve list.
       econ1: { gpa: 4, unitId: world.unit('ECON-BA'), preferences: p },
     });
     await world.select(call.id);
@@ -289,7 +289,8 @@ describe('placement', () => {
     expect(read.eng3).toMatchObject({ status: 'RESERVE', rank: 3, reserveRank: 2, placedAt: null });
     // SCI's quota is its own: a lower score than ENG's reserves still gets SCI's place.
     expect(read.sci1).toMatchObject({ status: 'SELECTED', rank: 1, placedAt: { id: places[0].id } });
-    expect(read.econ1).toMatchObject({ status: 'RESERVE', rank: 1, reserveRank: 1 });
+    expect(read.econ1).toMatchObject({ status: 'NOT_SELECTED', reserveRank: null, placedAt: null });
+    expect(read.econ1.history.at(-1)).toMatchObject({ from: 'SCORED', to: 'NOT_SELECTED', reason: 'The call has no quota for your unit' });
   });
 
   it('selects beyond the granted places without a grant (zero-grant), only applicants who accept it', async () => {

@@ -112,7 +112,8 @@ export async function applicationEventsAfter(
   if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS_PAGE) {
     throw new DomainError('BAD_USER_INPUT', 'PAGE_SIZE_OUT_OF_RANGE', `first must be between 1 and ${MAX_EVENTS_PAGE}`, { field: 'first' });
   }
-  const after = args.after ? parseCursor(args.after) : { txid: '0', id: '0' };
+  const resuming = args.after !== undefined && args.after !== null;
+  const after = resuming ? parseCursor(args.after!) : { txid: '0', id: '0' };
   const clauses = [`type = ?`, `(txid, id) > (?::xid8, ?::bigint)`, `txid < pg_snapshot_xmin(pg_current_snapshot())`];
   const params: unknown[] = [APPLICATION_EVENTS.statusChanged, after.txid, after.id];
   if (args.callId) {
@@ -151,7 +152,7 @@ export async function applicationEventsAfter(
   );
   // The outbox keeps OUTBOX_RETENTION_DAYS: once the cursor's own event is pruned, events after it may be gone too.
   let complete = true;
-  if (args.after) {
+  if (resuming) {
     const [{ kept }] = await ctx.em.execute<{ kept: boolean }[]>(
       `select exists (select 1 from outbox_event where (txid, id) <= (?::xid8, ?::bigint)) as kept`,
       [after.txid, after.id],

@@ -295,7 +295,17 @@ async function leave(
 }
 
 function recordStep(tx: Transaction, application: MobilityApplication, from: S | null, to: S, who: string | null | undefined, reason: string | undefined): void {
-  tx.em.create(ApplicationStatusChange, { application, from: from ?? undefined, to, actor: who ?? undefined, reason } as never);
+  tx.em.create(ApplicationStatusChange, { application, from: from ?? undefined, to, actor: who ?? undefined, reason, at: stepTime() } as never);
+}
+
+let lastStep = 0;
+/**
+ * Strictly increasing step times in this process: evaluation takes two steps (ELIGIBLE, SCORED) within one millisecond,
+ * and the history is ordered by time. One application's steps are serialised by its row lock, so this suffices.
+ */
+function stepTime(): Date {
+  lastStep = Math.max(Date.now(), lastStep + 1);
+  return new Date(lastStep);
 }
 
 async function announceStep(tx: Transaction, application: MobilityApplication, from: S | null, reason: string | undefined): Promise<void> {

@@ -130,7 +130,7 @@ export class MobilityCallResolver {
   @Authorized(...OFFICE)
   @Mutation(() => CallPlace)
   setCallPlaceCapacity(@Arg('placeId', () => ID) placeId: string, @Arg('capacity', () => Int) capacity: number, @Ctx() ctx: RequestContext): Promise<CallPlace> {
-    return setPlaceCapacity(ctx, placeId, Math.max(0, capacity));
+    return setPlaceCapacity(ctx, placeId, capacity);
   }
 
   @Authorized(...OFFICE)

@@ -250,6 +250,7 @@ export async function generatePlaces(ctx: RequestContext, globalId: string): Pro
 
 export async function setPlaceCapacity(ctx: RequestContext, placeGlobalId: string, capacity: number): Promise<CallPlace> {
   assertOffice(ctx);
+  if (!Number.isInteger(capacity) || capacity < 0 || capacity > 10_000) throw MobilityErrors.invalidCapacity('capacity must be between 0 and 10000');
   const id = fromGlobalId(placeGlobalId, PLACE_TYPE, 'placeId');
   return ctx.transaction(async (tx) => {
     const place = await tx.em.findOne(CallPlace, { id }, { populate: ['call'] });
@@ -260,7 +261,7 @@ export async function setPlaceCapacity(ctx: RequestContext, placeGlobalId: strin
         `select count(*)::int as taken from mobility_application where placed_at_id = ? and status in ('SELECTED','NOMINATED','ACCEPTED')`,
         [place.id],
       );
-      if (capacity < taken) throw MobilityErrors.invalidWindow('capacity', `${taken} applicants already hold this place`);
+      if (capacity < taken) throw MobilityErrors.invalidCapacity(`The place is held by ${taken} applicant(s); the capacity cannot go below that`);
     }
     place.capacity = capacity;
     call.updatedAt = new Date();

@@ -56,5 +56,6 @@ export const MobilityErrors = {
   resultsNotPublished: () => new DomainError('NOT_FOUND', 'RESULTS_NOT_PUBLISHED', 'The results of this call are not published', { field: 'callId' }),
   studentFieldsRequired: (field: string) =>
     new DomainError('BAD_USER_INPUT', 'STUDENT_DETAILS_REQUIRED', `A student application needs ${field}`, { field }),
+  invalidCapacity: (message: string) => new DomainError('BAD_USER_INPUT', 'INVALID_CAPACITY', message, { field: 'capacity' }),
   invalidCursor: () => new DomainError('BAD_USER_INPUT', 'INVALID_CURSOR', 'after is not a cursor of applicationEvents', { field: 'after' }),
 };

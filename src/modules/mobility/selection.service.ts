@@ -28,6 +28,9 @@ export const SELECTION_EVENTS = {
   resultsPublished: 'mobilityCall.resultsPublished',
 };
 
+/** The group of applicants whose unit the call gives no quota. */
+const NO_QUOTA = 'NO_QUOTA';
+
 export interface SelectionSummary {
   call: MobilityCall;
   counts: { status: S; count: number }[];
@@ -94,11 +97,14 @@ export async function runPlacement(ctx: RequestContext, callGlobalId: string): P
     const byId = new Map(applications.map((a) => [a.id, a]));
     for (const outcome of outcomes) {
       const application = byId.get(outcome.id)!;
+      // No quota for the applicant's unit: no place in this call can ever be theirs, so no reserve list either.
+      const withoutQuota = groupOf.get(application.id) === NO_QUOTA;
       application.rank = outcome.rank;
-      application.reserveRank = outcome.reserveRank ?? undefined;
+      application.reserveRank = withoutQuota ? undefined : (outcome.reserveRank ?? undefined);
       application.placedAt = (outcome.placeId ?? undefined) as never;
       application.zeroGrant = outcome.zeroGrant;
-      await step(tx, application, S[outcome.outcome], 'SELECTION', ctx.viewer.subject);
+      const to = withoutQuota ? S.NOT_SELECTED : S[outcome.outcome];
+      await step(tx, application, to, 'SELECTION', ctx.viewer.subject, withoutQuota ? 'The call has no quota for your unit' : undefined);
     }
     call.placementRunAt = new Date();
     await tx.em.flush();
@@ -279,7 +285,8 @@ async function applicantFacts(
 /**
  * The quota group of each application: the quota of the most specific unit in its lineage (a department's quota before
  * its faculty's), one limited to the application's ISCED field before one that is not. With no quotas the call ranks
- * everyone together without a limit; an applicant whose unit has no quota ranks in a group without places.
+ * everyone together without a limit; an applicant whose unit has no quota ranks in a group without places (and is not
+ * selected).
  */
 async function quotaGroups(
   em: EntityManager,
@@ -304,11 +311,11 @@ async function quotaGroups(
     const quota = matching[0];
     if (quota) groupOf.set(a.id, quota.id);
     else {
-      groupOf.set(a.id, 'NO_QUOTA');
+      groupOf.set(a.id, NO_QUOTA);
       unplacedGroup = true;
     }
   }
-  if (unplacedGroup) quotas.push({ key: 'NO_QUOTA', places: 0, grantedPlaces: null });
+  if (unplacedGroup) quotas.push({ key: NO_QUOTA, places: 0, grantedPlaces: null });
   return { quotas, groupOf };
 }
 
