@@ -140,7 +140,7 @@ export async function createApplication(ctx: RequestContext, input: CreateMobili
       applicantSubject: ctx.viewer.subject!,
       unit,
     } as never);
-    await applyFields(tx, ctx, application, call, programme, input);
+    await applyFields(tx, application, call, programme, input);
     recordStep(tx, application, null, S.DRAFT, ctx.viewer.subject, undefined);
     try {
       await tx.em.flush();
@@ -160,11 +160,11 @@ export async function updateApplication(ctx: RequestContext, input: UpdateMobili
     assertWindowOpen(call);
     if (input.unitId) application.unit = (await homeUnit(tx.em, fromGlobalId(input.unitId, UNIT_TYPE, 'unitId'), 'unitId')) as never;
     const programme = await tx.em.findOneOrFail(MobilityProgramme, { id: call.programme.id });
-    await applyFields(tx, ctx, application, call, programme, input);
+    await applyFields(tx, application, call, programme, input);
     if (!input.preferences && (input.unitId || input.studyLevel !== undefined || input.fieldOfStudy !== undefined)) {
       // A new unit, study level or field may no longer fit the places chosen before: the kept preferences are checked again.
       const kept = await tx.em.find(ApplicationPreference, { application: application.id }, { orderBy: { rank: 'asc' } });
-      await setPreferences(tx, ctx, application, call, kept.map((p) => toGlobalId(PLACE_TYPE, p.place.id)));
+      await setPreferences(tx, application, call, kept.map((p) => toGlobalId(PLACE_TYPE, p.place.id)));
     }
     // Preferences are rows of their own: touching the application makes every update a new version, so that a
     // concurrent update sent with the same version is refused even when it changes only the preferences.
@@ -366,7 +366,6 @@ async function homeUnit(em: EntityManager, unitId: string, field: string): Promi
 /** Writes the applicant's fields and preferences, checking the preferences fit the call and the applicant. */
 async function applyFields(
   tx: Transaction,
-  ctx: RequestContext,
   application: MobilityApplication,
   call: MobilityCall,
   programme: MobilityProgramme,
@@ -390,10 +389,10 @@ async function applyFields(
     application.declaredFacts = input.declaredFacts.map((f) => ({ code: f.code, evidence: f.evidence.map((e) => e.trim()) }));
   }
   if (input.documents) application.documents = input.documents.map((d) => ({ code: d.code, reference: d.reference.trim() }));
-  if (input.preferences) await setPreferences(tx, ctx, application, call, input.preferences);
+  if (input.preferences) await setPreferences(tx, application, call, input.preferences);
 }
 
-async function setPreferences(tx: Transaction, ctx: RequestContext, application: MobilityApplication, call: MobilityCall, globalIds: string[]): Promise<void> {
+async function setPreferences(tx: Transaction, application: MobilityApplication, call: MobilityCall, globalIds: string[]): Promise<void> {
   if (globalIds.length > call.maxPreferences) throw MobilityErrors.tooManyPreferences(call.maxPreferences);
   const ids = globalIds.map((g, i) => fromGlobalId(g, PLACE_TYPE, `preferences[${i}]`));
   ids.forEach((id, i) => {
@@ -417,7 +416,6 @@ async function setPreferences(tx: Transaction, ctx: RequestContext, application:
   });
   if (application.id) await tx.em.nativeDelete(ApplicationPreference, { application: application.id });
   ids.forEach((id, i) => tx.em.create(ApplicationPreference, { application, rank: i + 1, place: id } as never));
-  void ctx;
 }
 
 function shortCode(code: string): string {

@@ -47,8 +47,5 @@ export function allowedTransitions(from: S, actor: TransitionActor): S[] {
 /** States in which an application holds a place: leaving one of them frees it for the next reserve. */
 export const HOLDS_PLACE: readonly S[] = [S.SELECTED, S.NOMINATED, S.ACCEPTED];
 
-/** Past records that count as an earlier mobility (same programme family, same study cycle). */
-export const COUNTS_AS_MOBILITY: readonly S[] = [S.NOMINATED, S.ACCEPTED];
-
 /** Outcomes an anonymised results list shows. */
 export const RESULT_STATES: readonly S[] = [S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.INELIGIBLE, S.NOMINATED, S.ACCEPTED, S.WAIVED, S.WITHDRAWN, S.REJECTED];

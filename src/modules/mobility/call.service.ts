@@ -73,12 +73,6 @@ export async function getCall(ctx: RequestContext, id: string): Promise<Mobility
   return call;
 }
 
-export async function requireCall(ctx: RequestContext, globalId: string, field = 'callId'): Promise<MobilityCall> {
-  const call = await getCall(ctx, fromGlobalId(globalId, CALL_TYPE, field));
-  if (!call) throw notFound(CALL_TYPE, globalId);
-  return call;
-}
-
 /** The website announcement of a call: an announcement whose mobilityCallId names it, as the viewer may see it. */
 export async function announcementOf(ctx: RequestContext, call: MobilityCall): Promise<ContentItem | null> {
   const candidates = await ctx.em.find(ContentItem, { mobilityCallId: call.id }, { orderBy: { displayAt: 'desc' }, fields: ['id'] });
