@@ -212,92 +212,9 @@ export class UpdateProgrammeInput {
 
 // --- Calls -------------------------------------------------------------------------------------------------------------
 
+/** The settings a call is created with and that the office may change later (null clears an optional one). */
 @InputType()
-export class CreateMobilityCallInput {
-  @Field(() => ID)
-  programmeId!: string;
-
-  @Field(() => MobilityType)
-  mobilityType!: MobilityType;
-
-  @Field()
-  @Matches(ACADEMIC_YEAR, { message: YEAR_MESSAGE })
-  academicYear!: string;
-
-  @Field(() => LocalisedText)
-  @ValidateNested()
-  title!: LocalisedText;
-
-  @Field()
-  opensAt!: Date;
-
-  @Field()
-  closesAt!: Date;
-
-  @Field(() => Date, { nullable: true })
-  @IsOptional()
-  appealEndsAt?: Date;
-
-  @Field(() => Date, { nullable: true })
-  @IsOptional()
-  waiverDeadline?: Date;
-
-  @Field(() => Int, { nullable: true, description: 'Default 3.' })
-  @IsOptional()
-  @Min(1)
-  @Max(MAX_PREFERENCES_LIMIT)
-  maxPreferences?: number;
-
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(4)
-  minGpa?: number;
-
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(100)
-  minLanguageScore?: number;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @Matches(CODE, { each: true, message: CODE_MESSAGE })
-  requiredDocuments?: string[];
-
-  @Field(() => Boolean, { nullable: true })
-  @IsOptional()
-  zeroGrant?: boolean;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(1000)
-  reserveListSize?: number;
-}
-
-@InputType({ description: 'Only the fields given change; null clears an optional one.' })
-export class UpdateMobilityCallInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int)
-  version!: number;
-
-  @Field(() => LocalisedText, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  title?: LocalisedText;
-
-  @Field(() => Date, { nullable: true })
-  @IsOptional()
-  opensAt?: Date;
-
-  @Field(() => Date, { nullable: true })
-  @IsOptional()
-  closesAt?: Date;
-
+abstract class CallSettings {
   @Field(() => Date, { nullable: true })
   @IsOptional()
   appealEndsAt?: Date | null;
@@ -306,7 +223,7 @@ export class UpdateMobilityCallInput {
   @IsOptional()
   waiverDeadline?: Date | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'How many ranked preferences an application may list (3 unless set when the call is created).' })
   @IsOptional()
   @Min(1)
   @Max(MAX_PREFERENCES_LIMIT)
@@ -339,6 +256,51 @@ export class UpdateMobilityCallInput {
   @Min(0)
   @Max(1000)
   reserveListSize?: number | null;
+}
+
+@InputType()
+export class CreateMobilityCallInput extends CallSettings {
+  @Field(() => ID)
+  programmeId!: string;
+
+  @Field(() => MobilityType)
+  mobilityType!: MobilityType;
+
+  @Field()
+  @Matches(ACADEMIC_YEAR, { message: YEAR_MESSAGE })
+  academicYear!: string;
+
+  @Field(() => LocalisedText)
+  @ValidateNested()
+  title!: LocalisedText;
+
+  @Field()
+  opensAt!: Date;
+
+  @Field()
+  closesAt!: Date;
+}
+
+@InputType({ description: 'Only the fields given change; null clears an optional one.' })
+export class UpdateMobilityCallInput extends CallSettings {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => LocalisedText, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  title?: LocalisedText;
+
+  @Field(() => Date, { nullable: true })
+  @IsOptional()
+  opensAt?: Date;
+
+  @Field(() => Date, { nullable: true })
+  @IsOptional()
+  closesAt?: Date;
 }
 
 @InputType()
