@@ -1,7 +1,7 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findPage, type SortKey } from '../../platform/db/pagination';
-import { forbidden, invalidInput, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
+import { forbidden, invalidInput, versionConflict } from '../../platform/errors/domain-error';
 import type { Locale, RequestContext, Transaction } from '../../platform/graphql/context';
 import { OrderDirection, parseGlobalId, pageRequest, toGlobalId, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
 import { recordEvent } from '../../platform/events/outbox';
@@ -42,6 +42,8 @@ import { isLive, liveWhere, seesUnpublished } from './content.visibility';
 import { matchingIds } from '../search/search.service';
 import { MediaAsset } from './media-asset.entity';
 import { assertMediaAssetsExist, publishMediaAssets } from './media.service';
+import { assertOffice } from '../../platform/auth/office';
+import { mergeLocalised } from '../../platform/graphql/localised-text';
 
 /** GraphQL type (and global-ID prefix) of each content type. */
 export const CONTENT_TYPE_NAMES: Record<ContentType, string> = {
@@ -103,10 +105,8 @@ export function contentUuid(globalId: string, field = 'id', expected?: ContentTy
   return id;
 }
 
-function assertOffice(ctx: RequestContext): void {
-  if (!ctx.viewer.authenticated) throw unauthenticated();
-  if (!seesUnpublished(ctx.viewer)) throw forbidden('Only the office (STAFF, ADMIN) writes content');
-}
+/** What the office alone does here (FORBIDDEN for anyone else). */
+const OFFICE_WORK = 'Only the office writes content';
 
 // --- Reads -----------------------------------------------------------------------------------------------------------
 
@@ -196,7 +196,7 @@ export async function listCategories(ctx: RequestContext): Promise<ContentCatego
 
 /** Creates a category, or renames and reorders the one with this key. */
 export async function saveCategory(ctx: RequestContext, input: ContentCategoryInput): Promise<ContentCategory> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const name = mergeLocalised({}, input.name as Localised);
   if (!Object.keys(name).length) throw invalidInput('name', 'Give the name in at least one language', 'NAME_REQUIRED');
   return ctx.transaction(async (tx) => {
@@ -216,7 +216,7 @@ export async function revisionsOf(ctx: RequestContext, item: ContentItem): Promi
 // --- Writes ----------------------------------------------------------------------------------------------------------
 
 export async function createContent(ctx: RequestContext, input: CreateContentInput): Promise<ContentItem> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   checkDetails(input.type, input);
   return ctx.transaction(async (tx) => {
     const item = new CLASS_OF[input.type]();
@@ -234,7 +234,7 @@ export async function createContent(ctx: RequestContext, input: CreateContentInp
 }
 
 export async function updateContent(ctx: RequestContext, input: UpdateContentInput): Promise<ContentItem> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return ctx.transaction(async (tx) => {
     const item = await lockForChange(tx.em, contentUuid(input.id), input.version);
     checkDetails(item.type, input);
@@ -295,7 +295,7 @@ async function changeStatus(
   note: string,
   adjust?: (item: ContentItem, wasLive: boolean) => void,
 ): Promise<ContentItem> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return ctx.transaction(async (tx) => {
     const item = await lockForChange(tx.em, contentUuid(id), version);
     const from = item.status;
@@ -413,7 +413,7 @@ export async function runExpireJob(em: EntityManager, id: string): Promise<boole
 }
 
 export async function restoreRevision(ctx: RequestContext, id: string, version: number, revision: number): Promise<ContentItem> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return ctx.transaction(async (tx) => {
     const item = await lockForChange(tx.em, contentUuid(id), version);
     const saved = await tx.em.findOne(ContentRevision, { content: item.id, number: revision });
@@ -452,7 +452,7 @@ export async function restoreRevision(ctx: RequestContext, id: string, version: 
 }
 
 export async function deleteContent(ctx: RequestContext, id: string, version: number): Promise<string> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return ctx.transaction(async (tx) => {
     const item = await lockForChange(tx.em, contentUuid(id), version);
     if (item.status !== ContentStatus.DRAFT || item.publishedAt) throw ContentErrors.notDeletable();
@@ -468,7 +468,7 @@ export async function deleteContent(ctx: RequestContext, id: string, version: nu
 }
 
 export async function addDocumentVersion(ctx: RequestContext, input: AddDocumentVersionInput): Promise<ContentItem> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return ctx.transaction(async (tx) => {
     const document = await lockForChange(tx.em, contentUuid(input.documentId, 'documentId', ContentType.DOCUMENT));
     const fileId = mediaUuid(input.fileId, 'fileId');
@@ -529,17 +529,6 @@ async function mobilityCallUuid(em: EntityManager, globalId: string): Promise<st
 
 function renderAll(body: Localised): Localised {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v).map(([locale, md]) => [locale, renderMarkdown(md!)]));
-}
-
-/** Merges localised text: a locale given as null or "" removes that translation. */
-function mergeLocalised(current: Localised, given: Localised): Localised {
-  const next = { ...current };
-  for (const [locale, value] of Object.entries(given) as [Locale, string | null | undefined][]) {
-    if (value === undefined) continue;
-    if (value === null || value.trim() === '') delete next[locale];
-    else next[locale] = value.trim();
-  }
-  return next;
 }
 
 function checkTimeZone(zone: string, field: string): void {

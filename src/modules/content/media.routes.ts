@@ -22,7 +22,8 @@ import { toGlobalId } from '../../platform/graphql/relay';
 import type { Localised } from './content.entity';
 import { fileStoreFor, type ByteRange } from './file-store';
 import { MEDIA_HTTP_STATUS, MediaErrors } from './media.errors';
-import { assertMediaOffice, createMediaAsset, MEDIA_TYPE, mediaForDownload, type ReceivedUpload } from './media.service';
+import { createMediaAsset, MEDIA_TYPE, mediaForDownload, type ReceivedUpload } from './media.service';
+import { assertOffice } from '../../platform/auth/office';
 
 /** Room for the multipart framing and the text fields beside the file. */
 const UPLOAD_OVERHEAD_BYTES = 64 * 1024;
@@ -53,7 +54,7 @@ function mediaRoute(log: Logger, handler: (req: Request, res: Response) => Promi
 async function upload(routes: HttpRoutes, req: Request, res: Response): Promise<void> {
   const ctx = await routes.contextFor(req);
   // Refused before a byte of the body is read.
-  assertMediaOffice(ctx);
+  assertOffice(ctx, 'Media assets are managed by the office');
   const { maxBytes } = routes.config.files;
   if (!req.is('multipart/form-data')) throw MediaErrors.multipartRequired();
   const declared = Number(req.headers['content-length']);

@@ -27,7 +27,7 @@ import { imageSizeFromFile } from 'image-size/fromFile';
 import type { Config } from '../../config/config';
 import { developmentSecret } from '../../platform/auth/tokens';
 import { findPage } from '../../platform/db/pagination';
-import { forbidden, invalidInput, notFound, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
+import { invalidInput, notFound, versionConflict } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
 import { fromGlobalId, pageRequest, toGlobalId, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
 import type { Localised } from './content.entity';
@@ -36,6 +36,7 @@ import { MediaAsset } from './media-asset.entity';
 import { MediaErrors } from './media.errors';
 import type { MediaAssetFilter, UpdateMediaAssetInput } from './media.inputs';
 import { mediaAssetById } from './media.loaders';
+import { assertOffice } from '../../platform/auth/office';
 
 export const MEDIA_TYPE = 'MediaAsset';
 
@@ -58,11 +59,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // --- Access ----------------------------------------------------------------------------------------------------------
 
-/** Uploading, listing, editing and deleting media is office work. */
-export function assertMediaOffice(ctx: RequestContext): void {
-  if (!ctx.viewer.authenticated) throw unauthenticated();
-  if (!ctx.viewer.isOffice) throw forbidden('Media assets are managed by the office (STAFF, ADMIN)');
-}
+/** What the office alone does here (FORBIDDEN for anyone else). */
+const OFFICE_WORK = 'Media assets are managed by the office';
 
 /** The asset if this viewer may see it (the office: always; others: once published), else null. */
 export function visibleMediaAsset(ctx: RequestContext, asset: MediaAsset | null | undefined): MediaAsset | null {
@@ -83,7 +81,7 @@ export async function listMediaAssets(
   filter: MediaAssetFilter | undefined,
   args: ConnectionArgs,
 ): Promise<ConnectionShape<MediaAsset>> {
-  assertMediaOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const page = pageRequest(args, ctx.config.graphql.maxPageSize);
   const where: FilterQuery<MediaAsset>[] = [];
   if (filter?.contentTypes?.length) {
@@ -107,7 +105,7 @@ export async function listMediaAssets(
 
 /** One asset by uuid, for the office. */
 export async function getMediaAsset(ctx: RequestContext, id: string): Promise<MediaAsset | null> {
-  assertMediaOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return ctx.loader(mediaAssetById).load(id);
 }
 
@@ -203,7 +201,7 @@ export interface ReceivedUpload {
  * random key and writes the row; if the row cannot be written the stored bytes are removed again.
  */
 export async function createMediaAsset(ctx: RequestContext, upload: ReceivedUpload): Promise<MediaAsset> {
-  assertMediaOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const { files } = ctx.config;
   if (upload.size > files.maxBytes) throw MediaErrors.tooLarge(files.maxBytes);
   const alt = cleanAlt(upload.alt ?? {}, (locale) => `alt${locale === 'tr' ? 'Tr' : 'En'}`);
@@ -336,7 +334,7 @@ function cleanAlt(alt: Localised, fieldOf: (locale: string) => string): Localise
 // --- Changes ---------------------------------------------------------------------------------------------------------
 
 export async function updateMediaAsset(ctx: RequestContext, input: UpdateMediaAssetInput): Promise<MediaAsset> {
-  assertMediaOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const id = fromGlobalId(input.id, MEDIA_TYPE, 'id');
   return ctx.transaction(async (tx) => {
     // Locked: a concurrent update waits here and then sees the new version.
@@ -385,7 +383,7 @@ export async function mediaUses(em: EntityManager, id: string): Promise<{ conten
 
 /** Removes an unused asset; its bytes are removed from the store after the commit. Returns its global ID. */
 export async function deleteMediaAsset(ctx: RequestContext, globalId: string, version: number): Promise<string> {
-  assertMediaOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const id = fromGlobalId(globalId, MEDIA_TYPE, 'id');
   const storageKey = await ctx.transaction(async (tx) => {
     // The row lock also holds back content being saved with a reference to it (foreign keys lock the referenced row).

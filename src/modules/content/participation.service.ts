@@ -1,6 +1,6 @@
 import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import { findPage } from '../../platform/db/pagination';
-import { forbidden, invalidInput, notFound, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
+import { invalidInput, notFound, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
 import type { RequestContext, Transaction } from '../../platform/graphql/context';
 import { fromGlobalId, pageRequest, toGlobalId, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
 import { ContentItem } from './content.entity';
@@ -12,6 +12,7 @@ import { contentById } from './content.loaders';
 import { contentUuid } from './content.service';
 import { approvedParticipantsOf, participationCounts, participationRequestById } from './registration.loaders';
 import { isPlausibleEmail, takesParticipationRequests } from './registration.rules';
+import { assertOffice } from '../../platform/auth/office';
 
 export const PARTICIPATION_TYPE = 'ParticipationRequest';
 
@@ -48,10 +49,8 @@ function assertSignedIn(ctx: RequestContext): string {
   return ctx.viewer.subject;
 }
 
-function assertOffice(ctx: RequestContext): void {
-  if (!ctx.viewer.authenticated) throw unauthenticated();
-  if (!ctx.viewer.isOffice) throw forbidden('Deciding and listing participation requests is the office’s (STAFF, ADMIN)');
-}
+/** What the office alone does here (FORBIDDEN for anyone else). */
+const OFFICE_WORK = 'Deciding and listing participation requests is the office’s';
 
 /** The row scope: the office sees every request, a requester their own, nobody else any. */
 function maySee(ctx: RequestContext, request: ParticipationRequest): boolean {
@@ -84,7 +83,7 @@ export async function listParticipationRequests(
   filter: ParticipationRequestFilter | undefined | null,
   args: ConnectionArgs,
 ): Promise<ConnectionShape<ParticipationRequest>> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const page = pageRequest(args, ctx.config.graphql.maxPageSize);
   const where: FilterQuery<ParticipationRequest>[] = [];
   if (filter?.contentId) where.push({ content: contentUuid(filter.contentId, 'filter.contentId') });
@@ -94,12 +93,12 @@ export async function listParticipationRequests(
 
 /** Office: the approved participants of an announcement or event, in order of decision. */
 export async function approvedParticipants(ctx: RequestContext, item: ContentItem): Promise<ParticipationRequest[]> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return ctx.loader(approvedParticipantsOf).load(item.id);
 }
 
 export async function participationRequestCount(ctx: RequestContext, item: ContentItem): Promise<number> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return ctx.loader(participationCounts).load(item.id);
 }
 
@@ -180,7 +179,7 @@ export async function withdrawParticipationRequest(ctx: RequestContext, globalId
 }
 
 export async function decideParticipationRequest(ctx: RequestContext, input: DecideParticipationRequestInput): Promise<ParticipationRequest> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const id = fromGlobalId(input.id, PARTICIPATION_TYPE, 'id');
   const to = input.approve ? ParticipationStatus.APPROVED : ParticipationStatus.REJECTED;
   return ctx.transaction(async (tx) => {

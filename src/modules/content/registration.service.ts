@@ -3,7 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { stringify } from 'csv-stringify/sync';
 import { createHash, randomBytes } from 'node:crypto';
 import { findPage } from '../../platform/db/pagination';
-import { forbidden, unauthenticated } from '../../platform/errors/domain-error';
+
 import type { RequestContext, Transaction } from '../../platform/graphql/context';
 import { fromGlobalId, pageRequest, type ConnectionArgs, type ConnectionShape } from '../../platform/graphql/relay';
 import type { CsvOptions } from '../exports/csv-export';
@@ -16,6 +16,7 @@ import { RegistrationErrors } from './registration.errors';
 import type { RegisterForEventInput } from './registration.inputs';
 import { registrationCounts, waitlistPositions, type RegistrationCounts } from './registration.loaders';
 import { checkAnswers, checkRegistrant, normaliseEmail, offersRegistration, registrationWindow } from './registration.rules';
+import { assertOffice } from '../../platform/auth/office';
 
 export const REGISTRATION_TYPE = 'EventRegistration';
 
@@ -33,10 +34,8 @@ export function hashToken(token: string): string {
 // --- Access ---------------------------------------------------------------------------------------------------------
 
 /** Registrations are personal data: the office reads them; a participant only through their token. */
-function assertOffice(ctx: RequestContext): void {
-  if (!ctx.viewer.authenticated) throw unauthenticated();
-  if (!ctx.viewer.isOffice) throw forbidden('Event registrations are office data (STAFF, ADMIN)');
-}
+/** What the office alone does here (FORBIDDEN for anyone else). */
+const OFFICE_WORK = 'Event registrations are office data';
 
 // --- Registering ----------------------------------------------------------------------------------------------------
 
@@ -138,7 +137,7 @@ export async function cancelRegistrationByToken(ctx: RequestContext, token: stri
 }
 
 export async function cancelRegistrationAsOffice(ctx: RequestContext, globalId: string): Promise<EventRegistration> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   return cancel(ctx, { id: fromGlobalId(globalId, REGISTRATION_TYPE, 'id') });
 }
 
@@ -203,7 +202,7 @@ export async function listRegistrations(
   statuses: RegistrationStatus[] | undefined | null,
   args: ConnectionArgs,
 ): Promise<ConnectionShape<EventRegistration>> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const page = pageRequest(args, ctx.config.graphql.maxPageSize);
   return findPage(
     ctx.em,
@@ -228,13 +227,12 @@ export async function waitlistPositionOf(ctx: RequestContext, registration: Even
 
 export const REGISTRATION_CSV_COLUMNS = ['name', 'email', 'affiliation', 'status', 'registeredAt'] as const;
 
-
 /**
  * Office: an event's registrations as CSV, in order of arrival: the fixed columns, then one column per registration
  * question (its key), booleans as true/false.
  */
 export async function registrationsCsv(ctx: RequestContext, event: ContentItem, options: CsvOptions = {}): Promise<string> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const rows = await ctx.em.find(EventRegistration, { event: event.id }, { orderBy: { registeredAt: 'asc', id: 'asc' } });
   const questionKeys = (event.registrationQuestions ?? []).map((q) => q.key);
   const columns = [

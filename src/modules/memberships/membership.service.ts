@@ -1,6 +1,6 @@
 import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import { connectionOf, findPage } from '../../platform/db/pagination';
-import { DomainError, forbidden, invalidInput, notFound, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
+import { DomainError, invalidInput, notFound, versionConflict } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
 import {
   encodeCursor,
@@ -21,6 +21,7 @@ import type {
   UpdateAssociationMembershipInput,
 } from './membership.inputs';
 import { correspondenceCounts, correspondencePages, membershipById, type CorrespondencePosition } from './membership.loaders';
+import { assertOffice } from '../../platform/auth/office';
 
 export const MEMBERSHIP_TYPE = 'AssociationMembership';
 
@@ -50,11 +51,8 @@ const EDITABLE_FIELDS = ['annualFee', 'feeCurrency', 'memberSince', 'renewalDate
 
 // --- Access ----------------------------------------------------------------------------------------------------------
 
-/** Row scope of memberships: office data, all or nothing. The resolvers check the roles too; this holds for any caller. */
-function assertOffice(ctx: RequestContext): void {
-  if (!ctx.viewer.authenticated) throw unauthenticated();
-  if (!ctx.viewer.isOffice) throw forbidden('Association memberships are office data (STAFF, ADMIN)');
-}
+/** What the office alone does here (FORBIDDEN for anyone else). */
+const OFFICE_WORK = 'Association memberships are office data';
 
 // --- Reads -----------------------------------------------------------------------------------------------------------
 
@@ -63,7 +61,7 @@ export async function listMemberships(
   filter: AssociationMembershipFilter | undefined,
   args: ConnectionArgs,
 ): Promise<ConnectionShape<AssociationMembership>> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const page = pageRequest(args, ctx.config.graphql.maxPageSize);
   const where: FilterQuery<AssociationMembership>[] = [];
   if (filter?.statuses?.length) where.push({ status: { $in: filter.statuses } });
@@ -104,7 +102,7 @@ export interface MembershipReminderView {
  * soonest first. "Today" is the UTC date.
  */
 export async function membershipReminders(ctx: RequestContext, withinDays: number): Promise<MembershipReminderView[]> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   if (!Number.isInteger(withinDays) || withinDays < 0 || withinDays > MAX_REMINDER_DAYS) {
     throw invalidInput('withinDays', `withinDays must be between 0 and ${MAX_REMINDER_DAYS}`, 'OUT_OF_RANGE');
   }
@@ -170,7 +168,7 @@ function positionOf(values: unknown[]): CorrespondencePosition {
 // --- Changes ---------------------------------------------------------------------------------------------------------
 
 export async function addMembership(ctx: RequestContext, input: AddAssociationMembershipInput): Promise<AssociationMembership> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   if (!input.associationId === !input.association) throw MembershipErrors.associationChoice();
   const status = input.status ?? MembershipStatus.APPLIED;
   if (!INITIAL_STATUSES.includes(status)) throw MembershipErrors.invalidInitialStatus(status, INITIAL_STATUSES);
@@ -224,7 +222,7 @@ export async function addMembership(ctx: RequestContext, input: AddAssociationMe
 }
 
 export async function updateMembership(ctx: RequestContext, input: UpdateAssociationMembershipInput): Promise<AssociationMembership> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const id = fromGlobalId(input.id, MEMBERSHIP_TYPE, 'id');
   return ctx.transaction(async (tx) => {
     // Locked: a concurrent update waits here and then sees the new version, instead of failing at flush.
@@ -269,7 +267,7 @@ export async function logCorrespondence(
   membershipGlobalId: string,
   input: MembershipCorrespondenceInput,
 ): Promise<MembershipCorrespondence> {
-  assertOffice(ctx);
+  assertOffice(ctx, OFFICE_WORK);
   const id = fromGlobalId(membershipGlobalId, MEMBERSHIP_TYPE, 'membershipId');
   return ctx.transaction(async (tx) => {
     const membership = await tx.em.findOne(AssociationMembership, { id });

@@ -1,5 +1,5 @@
 import type { DeliveredEvent } from '../../platform/events/outbox';
-import { DomainError, forbidden, unauthenticated } from '../../platform/errors/domain-error';
+import { DomainError, unauthenticated } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
 import { fromGlobalId, toGlobalId } from '../../platform/graphql/relay';
 import { ApplicationStatus } from './application.entity';
@@ -7,6 +7,7 @@ import { APPLICATION_EVENTS, APPLICATION_TYPE, canRead, getApplication } from '.
 import { CALL_TYPE } from './call.service';
 import { MobilityErrors } from './mobility.errors';
 import { applicationById } from './mobility.loaders';
+import { sqlArray } from '../../platform/db/sql-array';
 
 export const MAX_EVENTS_PAGE = 500;
 
@@ -70,7 +71,6 @@ export async function followApplicationChanges(
       throw new DomainError('FORBIDDEN', 'FORBIDDEN', 'You may follow only applications you may read', { field: 'applicationId' });
     }
   }
-  if (!audience.office && !audience.units.length && !audience.subject) throw forbidden();
   return ctx.follow(
     (event) =>
       event.type === APPLICATION_EVENTS.statusChanged &&
@@ -80,7 +80,8 @@ export async function followApplicationChanges(
   );
 }
 
-export function applicationEventView(event: DeliveredEvent): ApplicationEventView {
+/** An outbox row (delivered live, or read back for catch-up) as the subscriber sees it. */
+export function applicationEventView(event: Pick<DeliveredEvent, 'id' | 'txid' | 'aggregateId' | 'payload' | 'occurredAt'>): ApplicationEventView {
   const p = event.payload;
   return {
     cursor: eventCursor(event),
@@ -126,10 +127,10 @@ export async function applicationEventsAfter(
   }
   if (!audience.office) {
     clauses.push(`(payload->>'applicantSubject' = ? or scope_unit_ids && ?::uuid[])`);
-    params.push(audience.subject, `{${audience.units.join(',')}}`);
+    params.push(audience.subject, sqlArray(audience.units));
   }
   const rows = await ctx.em.execute<Record<string, unknown>[]>(
-    `select id::text as id, txid::text as txid, aggregate_id, scope_unit_ids, payload, occurred_at
+    `select id::text as id, txid::text as txid, aggregate_id, payload, occurred_at
        from outbox_event
       where ${clauses.join(' and ')}
       order by outbox_event.txid, outbox_event.id
@@ -140,12 +141,7 @@ export async function applicationEventsAfter(
     applicationEventView({
       id: r.id as string,
       txid: r.txid as string,
-      type: APPLICATION_EVENTS.statusChanged,
-      aggregateType: APPLICATION_TYPE,
       aggregateId: r.aggregate_id as string,
-      aggregateVersion: null,
-      actor: null,
-      scopeUnitIds: [],
       payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
       occurredAt: new Date(r.occurred_at as string),
     }),

@@ -2,6 +2,7 @@ import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findPage } from '../../platform/db/pagination';
 import { forbidden, notFound, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
+import { assertOffice } from '../../platform/auth/office';
 import type { RequestContext, Transaction } from '../../platform/graphql/context';
 import { fromGlobalId, pageRequest, toGlobalId, type ConnectionShape } from '../../platform/graphql/relay';
 import { descendantUnitIds } from '../agreements/agreement.service';
@@ -30,7 +31,7 @@ import type {
 } from './mobility.inputs';
 import { applicationById } from './mobility.loaders';
 import { MobilityCategory, MobilityProgramme } from './programme.entity';
-import { assertOffice, findRuleSet } from './programme.service';
+import { findRuleSet } from './programme.service';
 import { promoteReserves } from './selection.service';
 
 export const APPLICATION_TYPE = 'MobilityApplication';
@@ -175,7 +176,7 @@ export async function updateApplication(ctx: RequestContext, input: UpdateMobili
       aggregateType: APPLICATION_TYPE,
       aggregateId: application.id,
       aggregateVersion: application.version,
-      scopeUnitIds: await fetchLineages(tx.em, [application.unit.id]).then(([l]) => l),
+      scopeUnitIds: await lineageOf(tx, application),
       payload: { applicantSubject: application.applicantSubject, callId: call.id },
     });
     return application;
@@ -308,8 +309,14 @@ function stepTime(): Date {
   return new Date(lastStep);
 }
 
-async function announceStep(tx: Transaction, application: MobilityApplication, from: S | null, reason: string | undefined): Promise<void> {
+/** The application's unit and the units above it: who coordinates it, and whose events these are. */
+async function lineageOf(tx: Transaction, application: MobilityApplication): Promise<string[]> {
   const [lineage] = await fetchLineages(tx.em, [application.unit.id]);
+  return lineage;
+}
+
+async function announceStep(tx: Transaction, application: MobilityApplication, from: S | null, reason: string | undefined): Promise<void> {
+  const lineage = await lineageOf(tx, application);
   tx.emit({
     type: APPLICATION_EVENTS.statusChanged,
     aggregateType: APPLICATION_TYPE,
@@ -400,7 +407,7 @@ async function setPreferences(tx: Transaction, application: MobilityApplication,
   });
   const places = await tx.em.find(CallPlace, { id: { $in: ids } });
   const byId = new Map(places.map((p) => [p.id, p]));
-  const [lineage] = ids.length ? await fetchLineages(tx.em, [application.unit.id]) : [[]];
+  const lineage = ids.length ? await lineageOf(tx, application) : [];
   ids.forEach((id, i) => {
     const place = byId.get(id);
     const field = `preferences[${i}]`;

@@ -1,6 +1,7 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound, versionConflict } from '../../platform/errors/domain-error';
+import { assertOffice } from '../../platform/auth/office';
 import type { RequestContext } from '../../platform/graphql/context';
 import { fromGlobalId, pageRequest, type ConnectionShape } from '../../platform/graphql/relay';
 import { findPage } from '../../platform/db/pagination';
@@ -16,7 +17,8 @@ import { MobilityErrors } from './mobility.errors';
 import type { CallQuotaInput, CreateMobilityCallInput, MobilityCallListArgs, UpdateMobilityCallInput } from './mobility.inputs';
 import { callById } from './mobility.loaders';
 import { MobilityCategory, MobilityProgramme } from './programme.entity';
-import { assertOffice, findRuleSet, PROGRAMME_TYPE } from './programme.service';
+import { findRuleSet, PROGRAMME_TYPE } from './programme.service';
+import { mergeLocalised } from '../../platform/graphql/localised-text';
 
 export const CALL_TYPE = 'MobilityCall';
 export const PLACE_TYPE = 'CallPlace';
@@ -98,7 +100,7 @@ export async function createCall(ctx: RequestContext, input: CreateMobilityCallI
       mobilityType: input.mobilityType,
       category: categoryOf(input.mobilityType),
       academicYear: input.academicYear,
-      title: texts(input.title),
+      title: mergeLocalised({}, input.title),
       opensAt: input.opensAt,
       closesAt: input.closesAt,
       appealEndsAt: input.appealEndsAt ?? undefined,
@@ -129,7 +131,7 @@ export async function updateCall(ctx: RequestContext, input: UpdateMobilityCallI
     const call = await lockCall(tx.em, id, input.id, input.version);
     const changed: string[] = [];
     if (input.title) {
-      call.title = { ...call.title, ...texts(input.title) };
+      call.title = mergeLocalised(call.title, input.title);
       changed.push('title');
     }
     for (const field of CALL_FIELDS) {
@@ -283,8 +285,4 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
   return (a ?? undefined) === (b ?? undefined);
-}
-
-function texts(text: { tr?: string; en?: string }): Partial<Record<'tr' | 'en', string>> {
-  return Object.fromEntries(Object.entries(text).filter(([, v]) => typeof v === 'string' && v.trim())) as Partial<Record<'tr' | 'en', string>>;
 }

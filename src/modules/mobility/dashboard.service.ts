@@ -4,6 +4,7 @@ import { fromGlobalId } from '../../platform/graphql/relay';
 import { descendantUnitIds } from '../agreements/agreement.service';
 import type { ApplicationStatus } from './application.entity';
 import { CALL_TYPE } from './call.service';
+import { sqlArray } from '../../platform/db/sql-array';
 
 export interface MobilityDashboardView {
   byStatus: { status: ApplicationStatus; count: number }[];
@@ -34,7 +35,7 @@ export async function mobilityDashboard(ctx: RequestContext, args: { callId?: st
   }
   if (!ctx.viewer.isOffice) {
     clauses.push('a.unit_id = any(?::uuid[])');
-    params.push(`{${(await descendantUnitIds(ctx.em, [...ctx.viewer.units])).join(',')}}`);
+    params.push(sqlArray(await descendantUnitIds(ctx.em, [...ctx.viewer.units])));
   }
   const rows = await ctx.em.execute<{ status: string | null; call_id: string | null; unit_id: string | null; country: string | null; dims: number; count: number }[]>(
     `with scoped as (

@@ -4,6 +4,7 @@ import { UserAccount } from '../accounts/user-account.entity';
 import { ApplicationPreference, ApplicationStatusChange, MobilityApplication } from './application.entity';
 import { CallPlace, CallQuota, MobilityCall } from './call.entity';
 import { MobilityProgramme, ProgrammeRuleSet, type MobilityCategory } from './programme.entity';
+import { sqlArray } from '../../platform/db/sql-array';
 
 /** One query per batch, whatever the number of rows asking. */
 function byId<T extends { id: string }>(name: string, entity: new () => T) {
@@ -49,7 +50,7 @@ export const placesTakenByCall = defineLoader('placesTakenByCall', (ctx) =>
          from mobility_application
         where call_id = any(?::uuid[]) and placed_at_id is not null and status in ('SELECTED', 'NOMINATED', 'ACCEPTED')
         group by call_id, placed_at_id`,
-      [`{${callIds.join(',')}}`],
+      [sqlArray(callIds)],
     );
     const map = new Map<string, Map<string, number>>(callIds.map((id) => [id, new Map()]));
     for (const r of rows) map.get(r.call_id)!.set(r.place_id, r.taken);

@@ -1,12 +1,14 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { forbidden, notFound, unauthenticated, versionConflict } from '../../platform/errors/domain-error';
+import { assertOffice } from '../../platform/auth/office';
+import { notFound, versionConflict } from '../../platform/errors/domain-error';
 import type { RequestContext } from '../../platform/graphql/context';
 import { fromGlobalId } from '../../platform/graphql/relay';
 import { MobilityErrors } from './mobility.errors';
 import type { SelectionRules, SetProgrammeRulesInput, UpdateProgrammeInput } from './mobility.inputs';
 import { MobilityCategory, MobilityProgramme, ProgrammeRuleSet } from './programme.entity';
 import type { RuleSet, StudyLevel } from './selection.rules';
+import { mergeLocalised } from '../../platform/graphql/localised-text';
 
 export const PROGRAMME_TYPE = 'MobilityProgramme';
 
@@ -14,12 +16,6 @@ export const PROGRAMME_EVENTS = {
   updated: 'mobilityProgramme.updated',
   rulesSet: 'mobilityProgramme.rulesSet',
 };
-
-/** Office data is changed by STAFF and ADMIN; services check it for any caller, the resolvers check roles too. */
-export function assertOffice(ctx: RequestContext): void {
-  if (!ctx.viewer.authenticated) throw unauthenticated();
-  if (!ctx.viewer.isOffice) throw forbidden('This is the office’s work (STAFF, ADMIN)');
-}
 
 export function listProgrammes(ctx: RequestContext): Promise<MobilityProgramme[]> {
   return ctx.em.find(MobilityProgramme, {}, { orderBy: { code: 'asc' } });
@@ -51,7 +47,7 @@ export async function updateProgramme(ctx: RequestContext, input: UpdateProgramm
       changed.push('grantBasis');
     }
     if (input.name) {
-      programme.name = { ...programme.name, ...definedTexts(input.name) };
+      programme.name = mergeLocalised(programme.name, input.name);
       changed.push('name');
     }
     if (changed.length === 0) return programme;
@@ -157,8 +153,4 @@ export function toRulesView(rules: RuleSet): SelectionRules {
 
 function labelOf(text: { tr?: string; en?: string }, fallback: string): { tr: string; en: string } {
   return { tr: text.tr ?? text.en ?? fallback, en: text.en ?? text.tr ?? fallback };
-}
-
-function definedTexts(text: { tr?: string; en?: string }): Partial<Record<'tr' | 'en', string>> {
-  return Object.fromEntries(Object.entries(text).filter(([, v]) => typeof v === 'string')) as Partial<Record<'tr' | 'en', string>>;
 }

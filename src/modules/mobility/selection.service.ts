@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../../platform/errors/domain-error';
+import { assertOffice } from '../../platform/auth/office';
 import type { RequestContext, Transaction } from '../../platform/graphql/context';
 import { fromGlobalId } from '../../platform/graphql/relay';
 import { fetchLineages } from '../institutions/institution.loaders';
@@ -10,7 +11,7 @@ import { CallPlace, CallQuota, MobilityCall } from './call.entity';
 import { CALL_TYPE, lockCall } from './call.service';
 import { MobilityErrors } from './mobility.errors';
 import { MobilityCategory, MobilityProgramme } from './programme.entity';
-import { assertOffice, findRuleSet } from './programme.service';
+import { findRuleSet } from './programme.service';
 import {
   checkEligibility,
   place,
@@ -21,6 +22,7 @@ import {
   type PlacementQuota,
   type RuleSet,
 } from './selection.rules';
+import { sqlArray } from '../../platform/db/sql-array';
 
 export const SELECTION_EVENTS = {
   evaluated: 'mobilityCall.evaluated',
@@ -186,7 +188,7 @@ export async function selectionResults(ctx: RequestContext, callGlobalId: string
       where a.call_id = ? and a.status = any(?::text[])
       order by case when a.status in ('SELECTED', 'NOMINATED', 'ACCEPTED') then 0 when a.status = 'RESERVE' then 1 else 2 end,
                a.score desc nulls last, a.number`,
-    [call.id, `{${RESULT_STATES.join(',')}}`],
+    [call.id, sqlArray(RESULT_STATES)],
   );
   return rows.map((r) => ({
     number: r.number as string,
@@ -249,7 +251,7 @@ async function applicantFacts(
                     and o.status not in ('DRAFT', 'WITHDRAWN', 'CANCELLED')) as second_type
            from mobility_application a join mobility_call c on c.id = a.call_id
           where a.id = any(?::uuid[])`,
-        [programme.family, programme.family, `{${ids.join(',')}}`],
+        [programme.family, programme.family, sqlArray(ids)],
       )
     : [];
   const byId = new Map(history.map((h) => [h.id, h]));
@@ -337,10 +339,6 @@ async function candidatesOf(em: EntityManager, applications: MobilityApplication
   }));
 }
 
-async function statusCounts(em: EntityManager, callId: string): Promise<{ status: S; count: number }[]> {
-  const rows = await em.execute<{ status: S; count: number }[]>(
-    `select status, count(*)::int as count from mobility_application where call_id = ? group by status order by status`,
-    [callId],
-  );
-  return rows;
+function statusCounts(em: EntityManager, callId: string): Promise<{ status: S; count: number }[]> {
+  return em.execute(`select status, count(*)::int as count from mobility_application where call_id = ? group by status order by status`, [callId]);
 }

@@ -23,6 +23,20 @@ export class LocalisedText {
   en?: string;
 }
 
+/** Merges localised text: a locale given as null or "" (or blanks) removes that translation; others are trimmed. */
+export function mergeLocalised(
+  current: Partial<Record<Locale, string>>,
+  given: Partial<Record<Locale, string | null>>,
+): Partial<Record<Locale, string>> {
+  const next = { ...current };
+  for (const [locale, value] of Object.entries(given) as [Locale, string | null | undefined][]) {
+    if (value === undefined) continue;
+    if (value === null || value.trim() === '') delete next[locale];
+    else next[locale] = value.trim();
+  }
+  return next;
+}
+
 export function pickLocale(text: Partial<Record<Locale, string>> | null | undefined, wanted: Locale, fallback: Locale): string {
   if (!text) return '';
   return text[wanted] ?? text[fallback] ?? Object.values(text).find((v) => typeof v === 'string') ?? '';
