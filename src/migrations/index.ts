@@ -4,6 +4,7 @@ import { Migration20261128113236 } from './Migration20261128113236_directory_agr
 import { Migration20261128125903 } from './Migration20261128125903_content';
 import { Migration20261128133941 } from './Migration20261128133941_search';
 import { Migration20261128160129 } from './Migration20261128160129_mobility';
+import { Migration20261201233219 } from './Migration20261201233219_mobility_part2';
 
 /** Every migration, in order. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128125903_content', class: Migration20261128125903 },
   { name: 'Migration20261128133941_search', class: Migration20261128133941 },
   { name: 'Migration20261128160129_mobility', class: Migration20261128160129 },
+  { name: 'Migration20261201233219_mobility_part2', class: Migration20261201233219 },
 ];

@@ -28,7 +28,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../platform/logging/logger';
 import { seedContent, type ContentSeed } from './content/content.seed';
 import { registerSearch, searchEntities, searchResolvers } from './search/search.module';
-import { mobilityEntities, mobilityResolvers } from './mobility/mobility.module';
+import { mobilityEntities, mobilityResolvers, mountMobilityRoutes, registerMobilityJobs } from './mobility/mobility.module';
 import { seedMobilityDemo, type MobilityDemoSeed } from './mobility/mobility-demo.seed';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
@@ -75,9 +75,10 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   ...mobilityResolvers,
 ];
 
-/** The modules' plain HTTP routes: feeds and media files. */
+/** The modules' plain HTTP routes: feeds, media files and National Agency report downloads. */
 export const mountModuleRoutes: MountRoutes = (app, routes) => {
   mountContentRoutes(app, routes);
+  mountMobilityRoutes(app, routes);
 };
 
 // Public directory fields: an anonymous visitor's answer is the same for everyone, so it may be cached publicly.
@@ -98,6 +99,7 @@ export function registerModuleJobs(jobs: JobRunner, hub: { config: Config; orm: 
     if (expired) job.log.info({ expired }, 'agreements expired');
   });
   registerContentJobs(jobs);
+  registerMobilityJobs(jobs);
   registerSearch(jobs, hub);
 }
 

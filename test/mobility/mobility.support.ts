@@ -330,6 +330,40 @@ export class MobilityWorld {
     return this.place(callId);
   }
 
+  /**
+   * A mobility the host has accepted (status ACCEPTED): a call with one place in `country` at a new partner, one applicant
+   * applying to it, selected, nominated and accepted. The starting point of the suites after selection (learning
+   * agreement, grant, dates, transcript, recognition, reporting). Staff types (STA, STT) apply without study details.
+   */
+  async acceptedMobility(
+    opts: {
+      country?: string;
+      mobilityType?: MobilityType;
+      programme?: MobilityProgrammeCode;
+      isced?: string;
+      call?: Partial<CreateMobilityCallInput>;
+      application?: Partial<CreateMobilityApplicationInput>;
+      who?: Identity;
+    } = {},
+  ): Promise<{ who: Identity; application: Application; call: Call; place: Place; partner: { id: string; name: string; country: string } }> {
+    const mobilityType = opts.mobilityType ?? 'SMS';
+    const staff = mobilityType === 'STA' || mobilityType === 'STT';
+    const { call, places, partners } = await this.callWithPlaces([{ country: opts.country ?? 'DE', isced: opts.isced }], {
+      programme: opts.programme,
+      mobilityType,
+      call: opts.call,
+    });
+    const who = opts.who ?? this.applicant(staff ? 'staff' : 'student');
+    const fields: Partial<CreateMobilityApplicationInput> = staff
+      ? { studyLevel: null, yearOfStudy: null, gpa: null, plannedMonths: null, plannedDays: 5, languageScore: 75 }
+      : { fieldOfStudy: opts.isced };
+    const applied = await this.apply(who, call.id, { ...fields, preferences: [places[0].id], ...opts.application });
+    await this.select(call.id);
+    const nominated = await this.officeStep(await this.read(applied.id), 'NOMINATED');
+    const accepted = await this.officeStep(nominated, 'ACCEPTED');
+    return { who, application: accepted, call, place: places[0], partner: partners[0] };
+  }
+
   /** Waits until `n` subscriptions are registered with the hub's dispatcher (graphql-ws does not acknowledge them). */
   async listening(n: number): Promise<void> {
     await waitFor(() => this.hub.hub.dispatcher.listenerCount >= n, 5000, 'the subscriptions to register');

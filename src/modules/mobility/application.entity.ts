@@ -21,6 +21,9 @@ export enum ApplicationStatus {
   NOMINATED = 'NOMINATED',
   ACCEPTED = 'ACCEPTED',
   REJECTED = 'REJECTED',
+  LIVE = 'LIVE',
+  COMPLETED = 'COMPLETED',
+  RECOGNISED = 'RECOGNISED',
   CANCELLED = 'CANCELLED',
 }
 registerEnumType(ApplicationStatus, {
@@ -171,6 +174,32 @@ export class MobilityApplication extends VersionedNode {
 
   @Property({ type: 'text', nullable: true })
   officeNote?: string;
+
+  // The mobility itself (from nomination on). Dates are calendar days at the host, first and last day included.
+
+  @Field(() => String, { nullable: true, description: 'Planned first day at the host (YYYY-MM-DD).' })
+  @Property({ columnType: 'date', type: 'string', nullable: true })
+  plannedStart?: string;
+
+  @Field(() => String, { nullable: true, description: 'Planned last day at the host (YYYY-MM-DD).' })
+  @Property({ columnType: 'date', type: 'string', nullable: true })
+  plannedEnd?: string;
+
+  @Field(() => String, { nullable: true, description: 'Actual first day, as the host confirmed it on arrival.' })
+  @Property({ columnType: 'date', type: 'string', nullable: true })
+  actualStart?: string;
+
+  @Field(() => String, { nullable: true, description: 'Actual last day, as the certificate of attendance states it.' })
+  @Property({ columnType: 'date', type: 'string', nullable: true })
+  actualEnd?: string;
+
+  /** When the host's certificate of attendance confirming the actual dates was recorded, and by whom (office staff). */
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  attendanceConfirmedAt?: Date;
+
+  @Property({ type: 'text', nullable: true })
+  attendanceConfirmedBy?: string;
 }
 
 @ObjectType('ApplicationPreference', { description: 'A ranked destination choice.' })

@@ -23,7 +23,11 @@ const STEPS: Record<S, Partial<Record<S, TransitionActor[]>>> = {
   RESERVE: { SELECTED: [SEL], WAIVED: [A], WITHDRAWN: [A, O] },
   NOT_SELECTED: { RESERVE: [O] },
   NOMINATED: { ACCEPTED: [O], REJECTED: [O], WITHDRAWN: [A, O] },
-  ACCEPTED: { WITHDRAWN: [A, O] },
+  // The mobility itself: live from the confirmed arrival, completed at the confirmed departure, recognised at home.
+  ACCEPTED: { WITHDRAWN: [A, O], LIVE: [O] },
+  LIVE: { COMPLETED: [O] },
+  COMPLETED: { RECOGNISED: [O] },
+  RECOGNISED: {},
   WAIVED: {},
   WITHDRAWN: {},
   REJECTED: {},
@@ -47,5 +51,14 @@ export function allowedTransitions(from: S, actor: TransitionActor): S[] {
 /** States in which an application holds a place: leaving one of them frees it for the next reserve. */
 export const HOLDS_PLACE: readonly S[] = [S.SELECTED, S.NOMINATED, S.ACCEPTED];
 
+/** States that use up a place's capacity: holding it, or the mobility under way or done (its place is not given again). */
+export const TAKES_PLACE: readonly S[] = [...HOLDS_PLACE, S.LIVE, S.COMPLETED, S.RECOGNISED];
+
+/** Earlier mobilities that count against the cycle's months and the previous-mobility penalty. */
+export const COUNTS_AS_MOBILITY: readonly S[] = [S.NOMINATED, S.ACCEPTED, S.LIVE, S.COMPLETED, S.RECOGNISED];
+
+/** An SQL list literal of states (constants only, never user input), for `status in (...)`. */
+export const sqlStates = (states: readonly S[]): string => states.map((s) => `'${s}'`).join(', ');
+
 /** Outcomes an anonymised results list shows. */
-export const RESULT_STATES: readonly S[] = [S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.INELIGIBLE, S.NOMINATED, S.ACCEPTED, S.WAIVED, S.WITHDRAWN, S.REJECTED];
+export const RESULT_STATES: readonly S[] = [S.SELECTED, S.RESERVE, S.NOT_SELECTED, S.INELIGIBLE, S.NOMINATED, S.ACCEPTED, S.LIVE, S.COMPLETED, S.RECOGNISED, S.WAIVED, S.WITHDRAWN, S.REJECTED];

@@ -100,6 +100,10 @@ export class MobilityCall extends VersionedNode {
   @Field(() => Date, { nullable: true, description: 'When the anonymised results went public.' })
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   resultsPublishedAt?: Date;
+
+  /** The National Agency grant agreement the call's mobilities are paid from and reported under. Office-only. */
+  @Property({ type: 'text', nullable: true })
+  grantContractNumber?: string;
 }
 
 /** How many applicants a faculty or department (optionally one ISCED field of it) may send: its ranking group. */

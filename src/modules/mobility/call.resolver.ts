@@ -190,6 +190,11 @@ export class MobilityCallResolver {
   places(@Root() call: MobilityCall, @Ctx() ctx: RequestContext): Promise<CallPlace[]> {
     return ctx.loader(placesByCall).load(call.id);
   }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The National Agency grant agreement number (office only; null for others).' })
+  grantContractNumber(@Root() call: MobilityCall, @Ctx() ctx: RequestContext): string | null {
+    return ctx.viewer.isOffice ? (call.grantContractNumber ?? null) : null;
+  }
 }
 
 @Resolver(() => CallQuota)

@@ -19,6 +19,7 @@ import { callById } from './mobility.loaders';
 import { MobilityCategory, MobilityProgramme } from './programme.entity';
 import { findRuleSet, PROGRAMME_TYPE } from './programme.service';
 import { mergeLocalised } from '../../platform/graphql/localised-text';
+import { sqlStates, TAKES_PLACE } from './application.transitions';
 
 export const CALL_TYPE = 'MobilityCall';
 export const PLACE_TYPE = 'CallPlace';
@@ -111,6 +112,7 @@ export async function createCall(ctx: RequestContext, input: CreateMobilityCallI
       requiredDocuments: input.requiredDocuments ?? [],
       zeroGrant: input.zeroGrant ?? false,
       reserveListSize: input.reserveListSize ?? undefined,
+      grantContractNumber: input.grantContractNumber ?? undefined,
     } as never);
     await tx.em.flush();
     tx.emit({ type: CALL_EVENTS.created, aggregateType: CALL_TYPE, aggregateId: call.id, aggregateVersion: call.version, payload: { programme: programme.code } });
@@ -120,6 +122,7 @@ export async function createCall(ctx: RequestContext, input: CreateMobilityCallI
 
 const CALL_FIELDS = [
   'opensAt', 'closesAt', 'appealEndsAt', 'waiverDeadline', 'maxPreferences', 'minGpa', 'minLanguageScore', 'requiredDocuments', 'zeroGrant', 'reserveListSize',
+  'grantContractNumber',
 ] as const;
 /** Changing these after applications arrived would change the rules under the applicants' feet. */
 const FIXED_ONCE_APPLIED = new Set<string>(['maxPreferences', 'minGpa', 'minLanguageScore', 'requiredDocuments']);
@@ -254,7 +257,7 @@ export async function setPlaceCapacity(ctx: RequestContext, placeGlobalId: strin
     const call = await tx.em.findOneOrFail(MobilityCall, { id: place.call.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (call.placementRunAt) {
       const [{ taken }] = await tx.em.execute<{ taken: number }[]>(
-        `select count(*)::int as taken from mobility_application where placed_at_id = ? and status in ('SELECTED','NOMINATED','ACCEPTED')`,
+        `select count(*)::int as taken from mobility_application where placed_at_id = ? and status in (${sqlStates(TAKES_PLACE)})`,
         [place.id],
       );
       if (capacity < taken) throw MobilityErrors.invalidCapacity(`The place is held by ${taken} applicant(s); the capacity cannot go below that`);

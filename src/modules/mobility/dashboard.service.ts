@@ -5,6 +5,7 @@ import { descendantUnitIds } from '../agreements/agreement.service';
 import type { ApplicationStatus } from './application.entity';
 import { CALL_TYPE } from './call.service';
 import { sqlArray } from '../../platform/db/sql-array';
+import { sqlStates, TAKES_PLACE } from './application.transitions';
 
 export interface MobilityDashboardView {
   byStatus: { status: ApplicationStatus; count: number }[];
@@ -42,7 +43,7 @@ export async function mobilityDashboard(ctx: RequestContext, args: { callId?: st
        select a.status, a.call_id, a.unit_id, coalesce(held.country, first_choice.country) as country
          from mobility_application a
          join mobility_call c on c.id = a.call_id
-         left join mobility_call_place held on held.id = a.placed_at_id and a.status in ('SELECTED', 'NOMINATED', 'ACCEPTED')
+         left join mobility_call_place held on held.id = a.placed_at_id and a.status in (${sqlStates(TAKES_PLACE)})
          left join mobility_application_preference fp on fp.application_id = a.id and fp.rank = 1
          left join mobility_call_place first_choice on first_choice.id = fp.place_id
         where ${clauses.join(' and ')})
@@ -66,7 +67,7 @@ export async function mobilityDashboard(ctx: RequestContext, args: { callId?: st
       `select p.id::text as id, p.capacity, coalesce(held.taken, 0)::int as taken
          from mobility_call_place p
          left join (select placed_at_id, count(*) as taken from mobility_application
-                     where call_id = ? and status in ('SELECTED', 'NOMINATED', 'ACCEPTED') group by placed_at_id) held on held.placed_at_id = p.id
+                     where call_id = ? and status in (${sqlStates(TAKES_PLACE)}) group by placed_at_id) held on held.placed_at_id = p.id
         where p.call_id = ? order by p.position, p.id`,
       [callId, callId],
     );

@@ -256,6 +256,11 @@ abstract class CallSettings {
   @Min(0)
   @Max(1000)
   reserveListSize?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The National Agency grant agreement number the mobilities are paid from (e.g. 2026-1-TR01-KA131-HED-000123456).' })
+  @IsOptional()
+  @Length(1, 60)
+  grantContractNumber?: string | null;
 }
 
 @InputType()

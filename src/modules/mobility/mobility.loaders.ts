@@ -5,6 +5,7 @@ import { ApplicationPreference, ApplicationStatusChange, MobilityApplication } f
 import { CallPlace, CallQuota, MobilityCall } from './call.entity';
 import { MobilityProgramme, ProgrammeRuleSet, type MobilityCategory } from './programme.entity';
 import { sqlArray } from '../../platform/db/sql-array';
+import { sqlStates, TAKES_PLACE } from './application.transitions';
 
 /** One query per batch, whatever the number of rows asking. */
 function byId<T extends { id: string }>(name: string, entity: new () => T) {
@@ -48,7 +49,7 @@ export const placesTakenByCall = defineLoader('placesTakenByCall', (ctx) =>
     const rows = await ctx.em.execute<{ call_id: string; place_id: string; taken: number }[]>(
       `select call_id::text as call_id, placed_at_id::text as place_id, count(*)::int as taken
          from mobility_application
-        where call_id = any(?::uuid[]) and placed_at_id is not null and status in ('SELECTED', 'NOMINATED', 'ACCEPTED')
+        where call_id = any(?::uuid[]) and placed_at_id is not null and status in (${sqlStates(TAKES_PLACE)})
         group by call_id, placed_at_id`,
       [sqlArray(callIds)],
     );

@@ -5,7 +5,7 @@ import type { RequestContext, Transaction } from '../../platform/graphql/context
 import { fromGlobalId } from '../../platform/graphql/relay';
 import { fetchLineages } from '../institutions/institution.loaders';
 import { ApplicationPreference, ApplicationStatus as S, MobilityApplication } from './application.entity';
-import { HOLDS_PLACE, RESULT_STATES } from './application.transitions';
+import { COUNTS_AS_MOBILITY, HOLDS_PLACE, RESULT_STATES, sqlStates, TAKES_PLACE } from './application.transitions';
 import { step } from './application.service';
 import { CallPlace, CallQuota, MobilityCall } from './call.entity';
 import { CALL_TYPE, lockCall } from './call.service';
@@ -183,10 +183,10 @@ export async function selectionResults(ctx: RequestContext, callGlobalId: string
   const rows = await ctx.em.execute<Record<string, unknown>[]>(
     `select a.number, a.score, a.status, a.rank, a.reserve_rank, a.zero_grant, i.official_name as partner_name, p.country
        from mobility_application a
-       left join mobility_call_place p on p.id = a.placed_at_id and a.status in ('SELECTED', 'NOMINATED', 'ACCEPTED')
+       left join mobility_call_place p on p.id = a.placed_at_id and a.status in (${sqlStates(TAKES_PLACE)})
        left join institution i on i.id = p.partner_id
       where a.call_id = ? and a.status = any(?::text[])
-      order by case when a.status in ('SELECTED', 'NOMINATED', 'ACCEPTED') then 0 when a.status = 'RESERVE' then 1 else 2 end,
+      order by case when a.status in (${sqlStates(TAKES_PLACE)}) then 0 when a.status = 'RESERVE' then 1 else 2 end,
                a.score desc nulls last, a.number`,
     [call.id, sqlArray(RESULT_STATES)],
   );
@@ -238,10 +238,10 @@ async function applicantFacts(
         `select a.id::text as id,
                 (select count(*)::int from mobility_application o join mobility_call oc on oc.id = o.call_id join mobility_programme op on op.id = oc.programme_id
                   where o.applicant_subject = a.applicant_subject and o.id <> a.id and op.family = ? and oc.category = c.category
-                    and o.status in ('NOMINATED', 'ACCEPTED') and o.study_level is not distinct from a.study_level and oc.academic_year < c.academic_year) as previous,
+                    and o.status in (${sqlStates(COUNTS_AS_MOBILITY)}) and o.study_level is not distinct from a.study_level and oc.academic_year < c.academic_year) as previous,
                 (select coalesce(sum(o.planned_months), 0)::float from mobility_application o join mobility_call oc on oc.id = o.call_id join mobility_programme op on op.id = oc.programme_id
                   where o.applicant_subject = a.applicant_subject and o.id <> a.id and op.family = ? and oc.category = c.category
-                    and o.status in ('NOMINATED', 'ACCEPTED') and o.study_level is not distinct from a.study_level and oc.academic_year < c.academic_year) as months,
+                    and o.status in (${sqlStates(COUNTS_AS_MOBILITY)}) and o.study_level is not distinct from a.study_level and oc.academic_year < c.academic_year) as months,
                 (select count(*)::int from mobility_application o
                   where o.applicant_subject = a.applicant_subject and o.id <> a.id and o.penalised_withdrawal) as withdrawals,
                 exists (select 1 from mobility_application o join mobility_call oc on oc.id = o.call_id

@@ -1,0 +1,2 @@
+/** GraphQL of this part of the mobility module (registered by mobility.module.ts). */
+export const trackingResolvers: Function[] = [];
