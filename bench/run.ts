@@ -45,6 +45,8 @@ const OFFICE_SCENARIOS: Record<string, string> = {
   'selection results of a call (public)': `{ selectionResults(callId: "$call") { number score outcome reserveRank partnerName country } }`,
   'office: applications page (20) with details': `{ mobilityApplications(first: 20, filter: { callId: "$call" }) { totalCount nodes { id number status score applicant { displayName } unit { code } preferences { rank place { country partner { name } } } placedAt { country } } } }`,
   'office: dashboard of a call': `{ mobilityDashboard(callId: "$call") { byStatus { status count } byUnit { unit { code } count } byCountry { country count } placesLeft { place { id } capacity taken left } } }`,
+  'office: mobilities page (20): LA, grant, documents': `{ mobilityApplications(first: 20, filter: { callId: "$call", statuses: [LIVE, COMPLETED] }) { nodes { number status durationCheck { days belowMinimum differsFromGrant } learningAgreement { approved { number creditTotals { table ects } warnings { code } components { table code ects } } pending { number } } grant { total paid outstanding working { label amount } instalments { number amount paid } } returnDocuments { kind dueOn overdue } transcript { courseCode hostGrade homeGrade } } } }`,
+  'office: grant contract report (totals)': `{ grantContractReport(contractNumber: "BENCH-CONTRACT") { totals { mobilities ongoing completed days months total paid } byActivityType { mobilityType totals { mobilities total } } } }`,
 };
 const BENCH_APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 3000);
 
@@ -88,9 +90,61 @@ async function loadBulkApplications(em: EntityManager, post: Post, staff: string
       where a.call_id = ?`,
     [callUuid, callUuid],
   );
-  await em.fork().execute(`update mobility_call set placement_run_at = now(), evaluated_at = now(), results_published_at = now() where id = ?`, [callUuid]);
-  console.log(`mobility: a call with ${BENCH_APPLICATIONS} applications in ${Date.now() - started} ms`);
+  await em.fork().execute(
+    `update mobility_call set placement_run_at = now(), evaluated_at = now(), results_published_at = now(), grant_contract_number = 'BENCH-CONTRACT' where id = ?`,
+    [callUuid],
+  );
+  await loadBulkMobilities(em, callUuid);
+  console.log(`mobility: a call with ${BENCH_APPLICATIONS} applications (its selected ones under way or back) in ${Date.now() - started} ms`);
   return call.id;
+}
+
+/**
+ * The selected applications of the bench call taken on as mobilities, with SQL: half abroad (LIVE), half back
+ * (COMPLETED), each with dates, an approved learning agreement of 10 components, a grant with its working and a first
+ * payment, return documents and (for those back) a transcript of 5 lines.
+ */
+async function loadBulkMobilities(em: EntityManager, callUuid: string): Promise<void> {
+  const run = (sql: string) => em.fork().execute(sql, [callUuid]);
+  await run(
+    `update mobility_application set status = case when hashtext(id::text) % 2 = 0 then 'LIVE' else 'COMPLETED' end,
+            planned_start = '2026-09-28', planned_end = '2027-02-05', actual_start = '2026-09-28',
+            actual_end = case when hashtext(id::text) % 2 = 0 then null else date '2027-02-05' end
+      where call_id = ? and status = 'SELECTED'`,
+  );
+  const mobilities = `select id, status from mobility_application where call_id = ? and status in ('LIVE', 'COMPLETED')`;
+  await run(`insert into learning_agreement (id, application_id, student_language, student_cefr_level, approved_version_number)
+             select gen_random_uuid(), m.id, 'en', 'B2', 1 from (${mobilities}) m`);
+  await run(
+    `insert into learning_agreement_version (id, learning_agreement_id, number, kind, state, components, signatures, decided_at)
+     select gen_random_uuid(), la.id, 1, 'FIRST_VERSION', 'APPROVED',
+            (select jsonb_agg(jsonb_build_object('id', gen_random_uuid(), 'table', case when c <= 5 then 'A' else 'B' end,
+                                                 'code', 'C' || c, 'title', 'Course ' || c, 'termNumber', 1, 'totalTerms', 2, 'ects', 6))
+               from generate_series(1, 10) c),
+            '[{"party":"STUDENT","signerName":"Student","at":"2026-07-01T10:00:00Z"},{"party":"SENDING","signerName":"Coordinator","at":"2026-07-02T10:00:00Z"},{"party":"RECEIVING","signerName":"Partner","at":"2026-07-03T10:00:00Z"}]'::jsonb,
+            now()
+       from learning_agreement la join mobility_application a on a.id = la.application_id where a.call_id = ?`,
+  );
+  await run(
+    `insert into mobility_grant (id, application_id, basis, period_start, period_end, duration_days, months, days, individual_support, total, working, computed_at)
+     select gen_random_uuid(), m.id, 'PLANNED', '2026-09-28', '2027-02-05', 131, 4, 9, 2580, 2580,
+            '[{"part":"INDIVIDUAL_SUPPORT","label":"4 months × 600.00 €","quantity":4,"unit":"MONTH","rate":600,"amount":2400},{"part":"INDIVIDUAL_SUPPORT","label":"9 days × 600.00 € / 30","quantity":9,"unit":"DAY","rate":20,"amount":180}]'::jsonb,
+            now()
+       from (${mobilities}) m`,
+  );
+  await run(
+    `insert into mobility_grant_payment (id, grant_id, instalment, amount, paid_on)
+     select gen_random_uuid(), g.id, 1, 2064, '2026-09-14' from mobility_grant g join mobility_application a on a.id = g.application_id where a.call_id = ?`,
+  );
+  await run(
+    `insert into mobility_return_document (id, application_id, kind, due_on, received_at)
+     select gen_random_uuid(), m.id, k, '2027-03-07', case when m.status = 'COMPLETED' and k = 'CERTIFICATE_OF_ATTENDANCE' then now() end
+       from (${mobilities}) m, unnest('{CERTIFICATE_OF_ATTENDANCE,PARTICIPANT_REPORT,LANGUAGE_ASSESSMENT,TRANSCRIPT_OF_RECORDS}'::text[]) k`,
+  );
+  await run(
+    `insert into mobility_transcript_entry (id, application_id, course_code, course_title, ects, host_grade, passed, home_grade)
+     select gen_random_uuid(), m.id, 'C' || c, 'Course ' || c, 6, 'B', true, 'BA' from (${mobilities}) m, generate_series(1, 5) c where m.status = 'COMPLETED'`,
+  );
 }
 
 /** Typical search-box queries, timed on each engine directly (same documents, same requests; as the office, so over the whole directory). */

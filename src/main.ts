@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config/config';
 import { hubSchema, openOrm, prepareDatabase, startHub } from './hub';
 import { findAccountForToken } from './modules/accounts/account.service';
 import { databaseIsEmpty, seedDemo } from './modules';
-import { exportTask, importIiaTask, stderrLogger } from './modules/exports/commands';
+import { exportTask, importCoursesTask, importIiaTask, stderrLogger } from './modules/exports/commands';
 import { reindexCommand } from './modules/search/reindex';
 import { ROLES, type Role } from './platform/auth/viewer';
 import { signDevelopmentToken } from './platform/auth/tokens';
@@ -42,6 +42,8 @@ Commands:
   export partners-csv    print the institution directory as CSV (--bom for Excel)
   export agreements-csv  print the agreements as CSV (--bom for Excel)
   import iia <file.xml>  import a partner's EWP IIA v7 get-response into an agreement (--json: report as JSON)
+  import courses <file.csv>
+                         replace the home course catalogue (all or nothing; unlisted courses are deactivated)
   reindex                rebuild the search indexes (Meilisearch: a fresh index swapped in; PostgreSQL table)
                            --check          compare documents per type in the database and the indexes
                                             (exit 1 when they differ)`;
@@ -100,7 +102,11 @@ async function main(argv: string[]): Promise<number> {
       if (what === 'partners') return importPartnersCommand(config, args);
       return runDataTask(
         config,
-        what === 'iia' ? importIiaTask(args) : `Unknown import: ${what ?? '(none)'}; use: import partners <file> ... or import iia <file.xml>`,
+        what === 'iia'
+          ? importIiaTask(args)
+          : what === 'courses'
+            ? importCoursesTask(args)
+            : `Unknown import: ${what ?? '(none)'}; use: import partners <file> ..., import iia <file.xml> or import courses <file.csv>`,
       );
     }
     case 'reindex':

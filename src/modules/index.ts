@@ -29,7 +29,10 @@ import type { Logger } from '../platform/logging/logger';
 import { seedContent, type ContentSeed } from './content/content.seed';
 import { registerSearch, searchEntities, searchResolvers } from './search/search.module';
 import { mobilityEntities, mobilityResolvers, mountMobilityRoutes, registerMobilityJobs } from './mobility/mobility.module';
-import { seedMobilityDemo, type MobilityDemoSeed } from './mobility/mobility-demo.seed';
+import { seedContexts, seedMobilityDemo, type MobilityDemoSeed } from './mobility/mobility-demo.seed';
+import { importHomeCourseFile } from './mobility/course-import';
+import { seedGrantRates } from './mobility/grant-demo.seed';
+import { seedMobilityLifecycleDemo, type MobilityLifecycleSeed } from './mobility/mobility-lifecycle-demo.seed';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AssociationMembershipResolver, MembershipCorrespondenceResolver } from './memberships/membership.resolver';
 import { getMembership, MEMBERSHIP_TYPE } from './memberships/membership.service';
@@ -120,6 +123,10 @@ export async function seedDemo(em: EntityManager, config: Config, log: Logger, d
   await seedContent(em.fork(), config, log, read<ContentSeed>('content.json'), path.join(dir, 'files'));
   // Outgoing mobility: calls in every phase, with applications taken through the services to the states a demo shows.
   await seedMobilityDemo(em.fork(), config, log, read<MobilityDemoSeed>('mobility.json'));
+  // After selection: the home course catalogue, the Türkiye 2024 grant rates, and mobilities taken on to recognition.
+  await importHomeCourseFile(em.fork(), readFileSync(path.join(dir, 'home-courses.csv'), 'utf8'));
+  await seedGrantRates(em.fork(), read('grant-rates.json'));
+  await seedMobilityLifecycleDemo(em.fork(), config, log, read<MobilityLifecycleSeed>('mobility-lifecycle.json'), seedContexts(em.fork(), config, log));
 }
 
 /** True when the database holds no home institution yet (a fresh install). */

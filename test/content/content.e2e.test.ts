@@ -24,7 +24,6 @@ import {
   ContentTestHomeDocument,
   ContentUpdateDetailedDocument,
   DeleteContentDocument,
-  EventListDocument,
   PublishContentDocument,
   RestoreContentRevisionDocument,
   ReturnContentToDraftDocument,

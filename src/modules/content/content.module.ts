@@ -1,4 +1,3 @@
-import type { NonEmptyArray } from 'type-graphql';
 import { registerPublicQueryField } from '../../platform/http/cache-control';
 import type { MountRoutes } from '../../platform/http/routes';
 import type { JobRunner } from '../../platform/jobs/job-runner';

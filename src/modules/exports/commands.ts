@@ -16,6 +16,9 @@ import type { Logger } from '../../platform/logging/logger';
 import { Agreement } from '../agreements/agreement.entity';
 import { importIiaXml, type TransactionRunner } from '../agreements/ewp/iia-import';
 import { buildIiaExport } from '../agreements/ewp/iia-xml';
+import { beneficiaryModuleCsv, beneficiaryModuleXlsx } from '../mobility/beneficiary-module';
+import { importHomeCourseFile } from '../mobility/course-import';
+import { contractNumberOf, reportedMobilities } from '../mobility/reporting.service';
 import { agreementsCsv, institutionsCsv } from './csv-export';
 
 export type DatabaseTask = (orm: MikroORM) => Promise<void>;
@@ -24,7 +27,14 @@ export const EXPORT_USAGE = `Usage: npm run export -- <what> [options]
   iia <agreement>        the agreement as an EWP IIA v7 get-response document (XML); <agreement> is its ID, uuid,
                          EWP iia-id or reference
   partners-csv [--bom]   the institution directory as CSV (--bom: with a byte order mark, for Excel)
-  agreements-csv [--bom] the agreements as CSV`;
+  agreements-csv [--bom] the agreements as CSV
+  mobilities --contract <number> [--format csv|xlsx] [--bom]
+                         the ongoing and completed mobilities of a National Agency grant contract for the EU
+                         Beneficiary Module (CSV by default; XLSX is written to stdout as binary: > file.xlsx)`;
+
+export const IMPORT_COURSES_USAGE = `Usage: npm run import -- courses <file.csv>
+  replaces the home course catalogue (columns code,title_tr,title_en,ects,unit,language,semester,isced), all or nothing;
+  courses the file no longer lists are deactivated`;
 
 export const IMPORT_IIA_USAGE = `Usage: node dist/main.js import iia <file.xml> [--json]
   imports a partner's IIA (EWP IIAs API v7 get-response with one iia) into an agreement and reports what changed`;
@@ -43,7 +53,7 @@ export function stderrLogger(config: Pick<Config, 'logLevel'>): Logger {
   );
 }
 
-function print(text: string): Promise<void> {
+function print(text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
@@ -73,7 +83,11 @@ export function exportTask(args: string[]): DatabaseTask | string {
   const [what, ...rest] = args;
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { bom: { type: 'boolean', default: false } } });
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { bom: { type: 'boolean', default: false }, contract: { type: 'string' }, format: { type: 'string', default: 'csv' } },
+    });
   } catch (e) {
     return `${e instanceof Error ? e.message : e}\n\n${EXPORT_USAGE}`;
   }
@@ -92,6 +106,20 @@ export function exportTask(args: string[]): DatabaseTask | string {
     case 'agreements-csv':
       if (positionals.length) return EXPORT_USAGE;
       return async (orm) => print(await agreementsCsv(orm.em.fork() as EntityManager, { bom: values.bom }));
+    case 'mobilities': {
+      let contract: string;
+      try {
+        contract = contractNumberOf(values.contract, 'contract');
+      } catch (e) {
+        return `${(e as Error).message} (--contract <number>)\n\n${EXPORT_USAGE}`;
+      }
+      const format = values.format;
+      if (positionals.length || (format !== 'csv' && format !== 'xlsx')) return EXPORT_USAGE;
+      return async (orm) => {
+        const mobilities = await reportedMobilities(orm.em.fork() as EntityManager, contract);
+        await print(format === 'xlsx' ? await beneficiaryModuleXlsx(mobilities, contract) : beneficiaryModuleCsv(mobilities, { bom: values.bom }));
+      };
+    }
     default:
       return EXPORT_USAGE;
   }
@@ -144,5 +172,23 @@ export function importIiaTask(args: string[]): DatabaseTask | string {
       ...result.warnings.map((w) => `  warning: ${w}`),
     ];
     await print(`${lines.join('\n')}\n`);
+  };
+}
+
+/** `import courses <file.csv>`: the catalogue import the office runs in GraphQL, for files above the HTTP body limit. */
+export function importCoursesTask(args: string[]): DatabaseTask | string {
+  if (args.length !== 1 || args[0].startsWith('-')) return IMPORT_COURSES_USAGE;
+  return async (orm) => {
+    const csv = await readFile(args[0], 'utf8');
+    const summary = await importHomeCourseFile(orm.em.fork() as EntityManager, csv).catch((e: unknown) => {
+      if (e instanceof DomainError && Array.isArray(e.details.problems)) {
+        const lines = (e.details.problems as { line: number; field: string; code: string; message: string }[]).map(
+          (p) => `  line ${p.line} (${p.field}): ${p.code} ${p.message}`,
+        );
+        throw new Error(`${e.reason}: ${args[0]} has ${e.details.problemCount} problem(s); nothing was imported\n${lines.join('\n')}`);
+      }
+      throw e;
+    });
+    await print(`${JSON.stringify(summary)}\n`);
   };
 }

@@ -171,14 +171,7 @@ export async function updateApplication(ctx: RequestContext, input: UpdateMobili
     // concurrent update sent with the same version is refused even when it changes only the preferences.
     application.updatedAt = new Date();
     await tx.em.flush();
-    tx.emit({
-      type: APPLICATION_EVENTS.updated,
-      aggregateType: APPLICATION_TYPE,
-      aggregateId: application.id,
-      aggregateVersion: application.version,
-      scopeUnitIds: await lineageOf(tx, application),
-      payload: { applicantSubject: application.applicantSubject, callId: call.id },
-    });
+    await announceUpdate(tx, application);
     return application;
   });
 }
@@ -313,6 +306,21 @@ function stepTime(): Date {
 async function lineageOf(tx: Transaction, application: MobilityApplication): Promise<string[]> {
   const [lineage] = await fetchLineages(tx.em, [application.unit.id]);
   return lineage;
+}
+
+/**
+ * `mobilityApplication.updated`: the application (or its learning agreement, grant, dates…) changed, scoped like its
+ * status events (its unit's lineage, its applicant). `changed` says what, never the personal data itself.
+ */
+export async function announceUpdate(tx: Transaction, application: MobilityApplication, changed: Record<string, unknown> = {}): Promise<void> {
+  tx.emit({
+    type: APPLICATION_EVENTS.updated,
+    aggregateType: APPLICATION_TYPE,
+    aggregateId: application.id,
+    aggregateVersion: application.version,
+    scopeUnitIds: await lineageOf(tx, application),
+    payload: { applicantSubject: application.applicantSubject, callId: application.call.id, number: application.number, ...changed },
+  });
 }
 
 async function announceStep(tx: Transaction, application: MobilityApplication, from: S | null, reason: string | undefined): Promise<void> {

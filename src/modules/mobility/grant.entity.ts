@@ -70,6 +70,18 @@ export class MobilityGrant extends VersionedNode {
   @Property({ type: 'boolean', default: false })
   zeroGrant: boolean = false;
 
+  @Field(() => String, { nullable: true, description: 'First day of the period the grant was computed for (YYYY-MM-DD; planned or actual, see basis).' })
+  @Property({ columnType: 'date', type: 'string', nullable: true })
+  periodStart?: string;
+
+  @Field(() => String, { nullable: true, description: 'Last day of the period the grant was computed for (YYYY-MM-DD).' })
+  @Property({ columnType: 'date', type: 'string', nullable: true })
+  periodEnd?: string;
+
+  @Field(() => Int, { description: 'Calendar days of that period, first and last included.' })
+  @Property({ type: 'integer', default: 0 })
+  durationDays: number = 0;
+
   @Field(() => Int, { description: 'Full months of the duration (long mobility); 0 for daily-rate mobility.' })
   @Property({ type: 'integer', default: 0 })
   months: number = 0;

@@ -73,7 +73,15 @@ export interface LaChangeRow {
   reasonText?: string | null;
 }
 
-export type LaParty = 'STUDENT' | 'SENDING' | 'RECEIVING';
+export enum LaParty {
+  STUDENT = 'STUDENT',
+  SENDING = 'SENDING',
+  RECEIVING = 'RECEIVING',
+}
+registerEnumType(LaParty, {
+  name: 'LaParty',
+  description: 'Who signs a learning agreement version: the student, the sending (home) institution, the receiving (host) institution.',
+});
 
 export interface LaSignatureRow {
   party: LaParty;
@@ -145,7 +153,11 @@ export class LearningAgreementVersion {
   @Property({ type: 'json', default: '[]' })
   signatures: LaSignatureRow[] = [];
 
-  @Field(() => String, { nullable: true, description: 'Why a party rejected the proposal.' })
+  @Field(() => LaParty, { nullable: true, description: 'The party that rejected the proposal.' })
+  @Enum({ items: () => LaParty, nullable: true })
+  rejectedBy?: LaParty;
+
+  @Field(() => String, { nullable: true, description: 'Why that party rejected it.' })
   @Property({ type: 'text', nullable: true })
   rejectionComment?: string;
 

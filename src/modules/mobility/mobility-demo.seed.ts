@@ -86,13 +86,14 @@ const DAY = 86_400_000;
 /** The office member the demo's office steps are recorded under (users.json). */
 const OFFICE = new Viewer('demo-staff', ['STAFF'], []);
 
-/**
- * The outgoing-mobility demo: calls in every phase with applications in the states a demo should show. Everything
- * goes through the services as the office and the applicants would (histories, outbox events, scores and placement
- * are real), one transaction per step like one request each.
- */
-export async function seedMobilityDemo(em: EntityManager, config: Config, log: Logger, data: MobilityDemoSeed): Promise<void> {
-  await ensureMobilityReference(em.fork());
+/** Request contexts for the demo's steps: the office (demo-staff), or an applicant acting as themselves. */
+export interface SeedContexts {
+  as: (viewer: Viewer) => RequestContext;
+  office: () => RequestContext;
+  applicant: (subject: string) => RequestContext;
+}
+
+export function seedContexts(em: EntityManager, config: Config, log: Logger): SeedContexts {
   const events: HubEvents = {
     record: recordEvent,
     ring() {},
@@ -102,7 +103,17 @@ export async function seedMobilityDemo(em: EntityManager, config: Config, log: L
   };
   // A context per step, as per request: nothing cached from one step leaks into the next.
   const as = (viewer: Viewer) => new RequestContext(randomUUID(), viewer, config.defaultLocale, em, config, log, events);
-  const applicant = (subject: string) => as(new Viewer(subject, ['APPLICANT'] as Role[], []));
+  return { as, office: () => as(OFFICE), applicant: (subject) => as(new Viewer(subject, ['APPLICANT'] as Role[], [])) };
+}
+
+/**
+ * The outgoing-mobility demo: calls in every phase with applications in the states a demo should show. Everything
+ * goes through the services as the office and the applicants would (histories, outbox events, scores and placement
+ * are real), one transaction per step like one request each.
+ */
+export async function seedMobilityDemo(em: EntityManager, config: Config, log: Logger, data: MobilityDemoSeed): Promise<void> {
+  await ensureMobilityReference(em.fork());
+  const { as, applicant } = seedContexts(em, config, log);
 
   await em.fork().transactional(async (tx) => {
     const known = new Set((await tx.find(UserAccount, { subject: { $in: data.applicants.map((a) => a.subject) } })).map((a) => a.subject));
