@@ -15,15 +15,15 @@ import ExcelJS from 'exceljs';
 import { exportTask } from '../../src/modules/exports/commands';
 import { BENEFICIARY_MODULE_HEADER } from '../../src/modules/mobility/beneficiary-module';
 import {
-  RepComputeGrantDocument,
-  RepConfirmArrivalDocument,
-  RepConfirmDepartureDocument,
+  GrantComputeDocument,
+  TrkConfirmArrivalDocument,
+  TrkConfirmDepartureDocument,
   RepGrantContractReportDocument,
   RepGrantContractTotalsDocument,
-  RepGrantRateTablesDocument,
-  RepRecordGrantPaymentDocument,
-  RepSetGrantRatesDocument,
-  RepSetMobilityDatesDocument,
+  GrantRateTablesDocument,
+  GrantRecordPaymentDocument,
+  GrantSetRatesDocument,
+  TrkSetDatesDocument,
   type RepMobilityFragment,
   type SetGrantRatesInput,
 } from '../generated/graphql';
@@ -55,20 +55,20 @@ async function account(who: Identity, displayName: string): Promise<string> {
 
 async function planDates(app: { id: string }, plannedStart: string, plannedEnd: string): Promise<void> {
   const { version } = await world.read(app.id);
-  ok(await hub.request(RepSetMobilityDatesDocument, { input: { applicationId: app.id, version, plannedStart, plannedEnd } }, STAFF));
+  ok(await hub.request(TrkSetDatesDocument, { input: { applicationId: app.id, version, plannedStart, plannedEnd } }, STAFF));
 }
 
 /** The host confirmed the arrival: ACCEPTED → LIVE. */
 async function arrive(app: { id: string }, actualStart: string): Promise<void> {
   const { version } = await world.read(app.id);
-  expect(ok(await hub.request(RepConfirmArrivalDocument, { input: { applicationId: app.id, version, actualStart } }, STAFF)).confirmArrival.status).toBe('LIVE');
+  expect(ok(await hub.request(TrkConfirmArrivalDocument, { input: { applicationId: app.id, version, actualStart } }, STAFF)).confirmArrival.status).toBe('LIVE');
 }
 
 /** The certificate of attendance: LIVE → COMPLETED. */
 async function depart(app: { id: string }, actualEnd: string): Promise<void> {
   const { version } = await world.read(app.id);
   const input = { applicationId: app.id, version, actualEnd, certificateReference: `CoA-${RUN}-${app.id.slice(-6)}` };
-  expect(ok(await hub.request(RepConfirmDepartureDocument, { input }, STAFF)).confirmDeparture.status).toBe('COMPLETED');
+  expect(ok(await hub.request(TrkConfirmDepartureDocument, { input }, STAFF)).confirmDeparture.status).toBe('COMPLETED');
 }
 
 interface GrantFigures {
@@ -88,18 +88,18 @@ async function ensureRates(): Promise<boolean> {
     tables: { programme: string; source?: string; rates: SetGrantRatesInput['rates'] }[];
   };
   const ka131 = seed.tables.find((t) => t.programme === 'ERASMUS_KA131')!;
-  const existing = ok(await hub.request(RepGrantRateTablesDocument, { programme: 'ERASMUS_KA131', academicYear: YEAR }, STAFF)).grantRateTables;
+  const existing = ok(await hub.request(GrantRateTablesDocument, { programme: 'ERASMUS_KA131', academicYear: YEAR }, STAFF)).grantRateTables;
   if (existing.length) return existing[0].source === ka131.source;
-  ok(await hub.request(RepSetGrantRatesDocument, { input: { programme: 'ERASMUS_KA131', academicYear: YEAR, rates: ka131.rates, source: ka131.source } }, STAFF));
+  ok(await hub.request(GrantSetRatesDocument, { input: { programme: 'ERASMUS_KA131', academicYear: YEAR, rates: ka131.rates, source: ka131.source } }, STAFF));
   return true;
 }
 
 async function computeGrant(app: { id: string }, input: { fewerOpportunities?: boolean; distanceKm?: number }) {
-  return ok(await hub.request(RepComputeGrantDocument, { input: { applicationId: app.id, ...input } }, STAFF)).computeGrant;
+  return ok(await hub.request(GrantComputeDocument, { input: { applicationId: app.id, ...input } }, STAFF)).computeGrant;
 }
 
 async function pay(grantId: string, instalment: number, amount: number): Promise<void> {
-  ok(await hub.request(RepRecordGrantPaymentDocument, { input: { grantId, instalment, amount, paidOn: '2027-09-10', reference: `EFT-${RUN}-${instalment}` } }, STAFF));
+  ok(await hub.request(GrantRecordPaymentDocument, { input: { grantId, instalment, amount, paidOn: '2027-09-10', reference: `EFT-${RUN}-${instalment}` } }, STAFF));
 }
 
 const grants: Record<string, GrantFigures> = {};

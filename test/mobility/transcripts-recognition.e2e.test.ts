@@ -7,11 +7,11 @@ import {
   TrkConfirmArrivalDocument,
   TrkConfirmDepartureDocument,
   TrkMobilityDocument,
-  TrkProposeLaDocument,
+  LaProposeDocument,
   TrkRecordRecognitionDocument,
   TrkRecordTranscriptDocument,
   TrkSetTableDocument,
-  TrkSignLaDocument,
+  LaSignDocument,
   TrkStatusChangedDocument,
   TrkTablesDocument,
   type RecognitionDecisionInput,
@@ -196,7 +196,7 @@ describe('recognition', () => {
     const m = await trackedMobility(world, { isced: '0613', plannedStart: '2027-09-15', plannedEnd: '2028-01-31' });
     const la = ok(
       await hub.request(
-        TrkProposeLaDocument,
+        LaProposeDocument,
         {
           input: {
             applicationId: m.id,
@@ -215,7 +215,7 @@ describe('recognition', () => {
     ).proposeLearningAgreement;
     const sign = (party: 'STUDENT' | 'SENDING' | 'RECEIVING', as: Identity) =>
       hub.request(
-        TrkSignLaDocument,
+        LaSignDocument,
         {
           input: {
             learningAgreementId: la.id,

@@ -30,9 +30,9 @@ import {
   updateAgreement,
   type FieldChange,
 } from './agreement.service';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
 const AgreementConnection = ConnectionType(Agreement, 'Agreement');
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 const READERS = ['STAFF', 'ADMIN', 'COORDINATOR'] as const;
 
 @ObjectType({ description: 'One field that differs between two versions of an agreement; values as JSON.' })
@@ -114,7 +114,7 @@ export class AgreementResolver {
     return getAgreement(ctx, fromGlobalId(id, AGREEMENT_TYPE));
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => [QuotaTotal], { description: 'Office: mobility quotas of agreements in effect for an academic year, grouped.' })
   agreementQuotaTotals(
     @Arg('academicYear') academicYear: string,
@@ -124,19 +124,19 @@ export class AgreementResolver {
     return quotaTotals(ctx, academicYear, groupBy);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => Agreement)
   createAgreement(@Arg('input') input: CreateAgreementInput, @Ctx() ctx: RequestContext): Promise<Agreement> {
     return createAgreement(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => Agreement, { description: 'Edit a draft or an agreement in negotiation (editing one signed by one side withdraws that signature).' })
   updateAgreement(@Arg('input') input: UpdateAgreementInput, @Ctx() ctx: RequestContext): Promise<Agreement> {
     return updateAgreement(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => Agreement, { description: 'Move to IN_NEGOTIATION, back to DRAFT, EXPIRED or TERMINATED; signing uses signAgreement.' })
   changeAgreementStatus(
     @Arg('id', () => ID) id: string,
@@ -147,7 +147,7 @@ export class AgreementResolver {
     return changeAgreementStatus(ctx, id, version, status);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => Agreement, { description: 'Record one side’s signature: SIGNED_BY_ONE, then IN_EFFECT once both have signed.' })
   signAgreement(@Arg('input') input: SignAgreementInput, @Ctx() ctx: RequestContext): Promise<Agreement> {
     return signAgreement(ctx, input);
@@ -182,7 +182,7 @@ export class AgreementResolver {
     return ctx.loader(conditionsByAgreement).load(agreement.id);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @FieldResolver(() => String, { nullable: true, description: 'Office-internal note.' })
   internalNote(@Root() agreement: Agreement): string | null {
     return agreement.internalNote ?? null;

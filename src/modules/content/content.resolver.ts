@@ -53,8 +53,8 @@ import {
 import { contentChangeView, followContentChanges, type ContentChangeKind } from './content.subscription';
 import { isLive, seesUnpublished } from './content.visibility';
 import { MediaAsset } from './media-asset.entity';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 export enum ContentVisibility {
   DRAFT = 'DRAFT',
@@ -229,31 +229,31 @@ export class ContentResolver {
     return listCategories(ctx);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentCategory, { description: 'Office: create a category, or rename or reorder the one with this key.' })
   saveContentCategory(@Arg('input') input: ContentCategoryInput, @Ctx() ctx: RequestContext): Promise<ContentCategory> {
     return saveCategory(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentItem, { description: 'Office: a new item, as a draft.' })
   createContent(@Arg('input') input: CreateContentInput, @Ctx() ctx: RequestContext): Promise<ContentItem> {
     return createContent(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentItem, { description: 'Office: change an item (a published item changes on the website at once). Keeps a revision.' })
   updateContent(@Arg('input') input: UpdateContentInput, @Ctx() ctx: RequestContext): Promise<ContentItem> {
     return updateContent(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentItem, { description: 'Office: DRAFT → IN_REVIEW.' })
   submitContentForReview(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() ctx: RequestContext): Promise<ContentItem> {
     return submitForReview(ctx, id, version);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentItem, {
     description: 'Office: publish now, or from publishAt; unpublishAt archives it later. Both happen by a job that survives restarts.',
   })
@@ -267,7 +267,7 @@ export class ContentResolver {
     return publishContent(ctx, id, version, publishAt, unpublishAt);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentItem, { description: 'Office: back to DRAFT (from review, or off the website), with a note for the author.' })
   returnContentToDraft(
     @Arg('id', () => ID) id: string,
@@ -278,13 +278,13 @@ export class ContentResolver {
     return returnToDraft(ctx, id, version, note);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentItem, { description: 'Office: take off the website and keep for the record.' })
   archiveContent(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() ctx: RequestContext): Promise<ContentItem> {
     return archiveContent(ctx, id, version);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentItem, { description: 'Office: bring back the texts and settings of an earlier revision (the status stays).' })
   restoreContentRevision(
     @Arg('id', () => ID) id: string,
@@ -295,13 +295,13 @@ export class ContentResolver {
     return restoreRevision(ctx, id, version, revision);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ID, { description: 'Office: delete a draft that was never published (archive anything else).' })
   deleteContent(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() ctx: RequestContext): Promise<string> {
     return deleteContent(ctx, id, version);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ContentDocument, { description: 'Office: a new version of a document’s file; it becomes the current one.' })
   addDocumentVersion(@Arg('input') input: AddDocumentVersionInput, @Ctx() ctx: RequestContext): Promise<ContentItem> {
     return addDocumentVersion(ctx, input);

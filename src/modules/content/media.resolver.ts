@@ -14,8 +14,8 @@ import {
   mediaUrl,
   updateMediaAsset,
 } from './media.service';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 const MediaAssetConnection = ConnectionType(MediaAsset, 'MediaAsset');
 
@@ -24,7 +24,7 @@ registerNodeType(MEDIA_TYPE, (ctx, id) => findVisibleMediaAsset(ctx, id));
 
 @Resolver(() => MediaAsset)
 export class MediaAssetResolver {
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => MediaAssetConnection, { description: 'Office: the media library, newest first. Upload with `POST /media` (multipart/form-data).' })
   mediaAssets(
     @Ctx() ctx: RequestContext,
@@ -34,19 +34,19 @@ export class MediaAssetResolver {
     return listMediaAssets(ctx, filter, page);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => MediaAsset, { nullable: true, description: 'Office: one media asset.' })
   mediaAsset(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<MediaAsset | null> {
     return getMediaAsset(ctx, fromGlobalId(id, MEDIA_TYPE));
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MediaAsset, { description: 'Office: change the alternative text or the file name (which changes the URL).' })
   updateMediaAsset(@Arg('input') input: UpdateMediaAssetInput, @Ctx() ctx: RequestContext): Promise<MediaAsset> {
     return updateMediaAsset(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ID, {
     description: 'Office: delete an asset no content uses (else CONFLICT / MEDIA_IN_USE), with its stored file. Returns its ID.',
   })

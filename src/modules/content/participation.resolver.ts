@@ -17,8 +17,8 @@ import {
   requestParticipation,
   withdrawParticipationRequest,
 } from './participation.service';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 const ParticipationRequestConnection = ConnectionType(ParticipationRequest, 'ParticipationRequest');
 
@@ -44,7 +44,7 @@ export class ParticipationRequestResolver {
     return withdrawParticipationRequest(ctx, id, version);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ParticipationRequest, { description: 'Office: approve or reject a pending request, with a note the requester sees.' })
   decideParticipationRequest(@Arg('input') input: DecideParticipationRequestInput, @Ctx() ctx: RequestContext): Promise<ParticipationRequest> {
     return decideParticipationRequest(ctx, input);
@@ -56,7 +56,7 @@ export class ParticipationRequestResolver {
     return myParticipationRequests(ctx, page);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => ParticipationRequestConnection, { description: 'Office: participation requests, newest first.' })
   participationRequests(
     @Ctx() ctx: RequestContext,
@@ -81,13 +81,13 @@ export class ParticipationRequestResolver {
 function participationFields(of: typeof Announcement | typeof ContentEvent) {
   @Resolver(() => of)
   class ParticipationFieldsResolver {
-    @Authorized(...OFFICE)
+    @Authorized(...OFFICE_ROLES)
     @FieldResolver(() => [ParticipationRequest], { description: 'Office: the approved participation requests, in order of decision.' })
     approvedParticipants(@Root() item: ContentItem, @Ctx() ctx: RequestContext): Promise<ParticipationRequest[]> {
       return approvedParticipants(ctx, item);
     }
 
-    @Authorized(...OFFICE)
+    @Authorized(...OFFICE_ROLES)
     @FieldResolver(() => Int, { description: 'Office: participation requests for it, in any status.' })
     participationRequestCount(@Root() item: ContentItem, @Ctx() ctx: RequestContext): Promise<number> {
       return participationRequestCount(ctx, item);

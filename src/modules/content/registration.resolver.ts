@@ -20,8 +20,8 @@ import {
   type CancellationView,
   type RegistrationReceiptView,
 } from './registration.service';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 const EventRegistrationConnection = ConnectionType(EventRegistration, 'EventRegistration');
 
@@ -81,7 +81,7 @@ export class EventRegistrationResolver {
     return cancelRegistrationByToken(ctx, token);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => EventRegistration, { description: 'Office: cancel a registration; the first on the waiting list moves up.' })
   cancelEventRegistrationAsOffice(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<EventRegistration> {
     return cancelRegistrationAsOffice(ctx, id);
@@ -134,7 +134,7 @@ export class EventRegistrationFieldsResolver {
     return (await registrationCountsOf(ctx, event)).waitlisted;
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @FieldResolver(() => EventRegistrationConnection, { description: 'Office: the registrations, in order of arrival.' })
   registrations(
     @Root() event: ContentEvent,
@@ -145,7 +145,7 @@ export class EventRegistrationFieldsResolver {
     return listRegistrations(ctx, event, status, page);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @FieldResolver(() => String, {
     description: 'Office: the registrations as CSV (name, email, affiliation, status, registeredAt, then one column per question key).',
   })

@@ -22,8 +22,8 @@ import {
   updateMembership,
   type MembershipReminderView,
 } from './membership.service';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 const AssociationMembershipConnection = ConnectionType(AssociationMembership, 'AssociationMembership');
 const MembershipCorrespondenceConnection = ConnectionType(MembershipCorrespondence, 'MembershipCorrespondence');
@@ -60,7 +60,7 @@ class MembershipReminder {
 
 @Resolver(() => AssociationMembership)
 export class AssociationMembershipResolver {
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => AssociationMembershipConnection, { description: "Office: the university's memberships of associations and networks." })
   associationMemberships(
     @Ctx() ctx: RequestContext,
@@ -70,13 +70,13 @@ export class AssociationMembershipResolver {
     return listMemberships(ctx, filter, page);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => AssociationMembership, { nullable: true })
   associationMembership(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<AssociationMembership | null> {
     return getMembership(ctx, fromGlobalId(id, MEMBERSHIP_TYPE));
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => [MembershipReminder], {
     description: 'Office: applied and active memberships whose renewal or information update is due within `withinDays` days or overdue, soonest first.',
   })
@@ -87,7 +87,7 @@ export class AssociationMembershipResolver {
     return membershipReminders(ctx, withinDays);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => AssociationMembership, {
     description: 'Office: record a membership of an association of the directory (associationId) or of a new one (association).',
   })
@@ -95,7 +95,7 @@ export class AssociationMembershipResolver {
     return addMembership(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => AssociationMembership, { description: 'Office: change status, fee, dates, contact or notes.' })
   updateAssociationMembership(
     @Arg('input') input: UpdateAssociationMembershipInput,
@@ -104,7 +104,7 @@ export class AssociationMembershipResolver {
     return updateMembership(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MembershipCorrespondence, { description: 'Office: add a letter or e-mail to a membership’s correspondence log.' })
   logMembershipCorrespondence(
     @Arg('membershipId', () => ID) membershipId: string,

@@ -43,8 +43,8 @@ import {
 } from './mobility.inputs';
 import { accountBySubject, historyByApplication, placeById, preferencesByApplication } from './mobility.loaders';
 import type { EligibilityIssue, ScoreLine } from './selection.rules';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 const MobilityApplicationConnection = ConnectionType(MobilityApplication, 'MobilityApplication');
 
 @ObjectType({ description: 'Who applied. Personal data: the applicant, their coordinators and the office.' })
@@ -233,7 +233,7 @@ export class MobilityApplicationResolver {
     return applicationEventsAfter(ctx, { after, callId, applicationId, first });
   }
 
-  @Authorized('COORDINATOR', ...OFFICE)
+  @Authorized('COORDINATOR', ...OFFICE_ROLES)
   @Query(() => MobilityDashboard)
   mobilityDashboard(
     @Ctx() ctx: RequestContext,
@@ -273,13 +273,13 @@ export class MobilityApplicationResolver {
     return withdrawApplication(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityApplication, { description: 'The office’s steps: appeal decisions, nomination, the host’s answer, cancellation (with a reason).' })
   changeMobilityApplicationStatus(@Arg('input') input: ChangeApplicationStatusInput, @Ctx() ctx: RequestContext): Promise<MobilityApplication> {
     return changeApplicationStatus(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityApplication)
   setMobilityApplicationOfficeNote(
     @Arg('id', () => ID) id: string,

@@ -26,8 +26,8 @@ import { CallQuotaInput, CreateMobilityCallInput, MobilityCallListArgs, UpdateMo
 import { placesByCall, placesTakenByCall, programmeById, quotasByCall } from './mobility.loaders';
 import { MobilityProgramme } from './programme.entity';
 import { evaluateCall, publishResults, runPlacement, selectionResults, type SelectionSummary } from './selection.service';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 const MobilityCallConnection = ConnectionType(MobilityCall, 'MobilityCall');
 
 @ObjectType()
@@ -92,25 +92,25 @@ export class MobilityCallResolver {
     return selectionResults(ctx, callId);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityCall, { description: 'A new call, as a draft.' })
   createMobilityCall(@Arg('input') input: CreateMobilityCallInput, @Ctx() ctx: RequestContext): Promise<MobilityCall> {
     return createCall(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityCall)
   updateMobilityCall(@Arg('input') input: UpdateMobilityCallInput, @Ctx() ctx: RequestContext): Promise<MobilityCall> {
     return updateCall(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityCall, { description: 'Makes a draft call public (its programme needs rules for the year).' })
   publishMobilityCall(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() ctx: RequestContext): Promise<MobilityCall> {
     return publishCall(ctx, id, version);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityCall, { description: "Replaces the call's quotas per faculty or department (its ranking groups)." })
   setCallQuotas(
     @Arg('callId', () => ID) callId: string,
@@ -121,31 +121,31 @@ export class MobilityCallResolver {
     return setQuotas(ctx, callId, version, quotas);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityCall, { description: "Adds the call's places from the outgoing cooperation conditions of agreements in effect." })
   generateCallPlaces(@Arg('callId', () => ID) callId: string, @Ctx() ctx: RequestContext): Promise<MobilityCall> {
     return generatePlaces(ctx, callId);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => CallPlace)
   setCallPlaceCapacity(@Arg('placeId', () => ID) placeId: string, @Arg('capacity', () => Int) capacity: number, @Ctx() ctx: RequestContext): Promise<CallPlace> {
     return setPlaceCapacity(ctx, placeId, capacity);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => SelectionStepResult, { description: 'After the call closes: eligibility with reasons, then scores with their breakdown.' })
   evaluateMobilityCall(@Arg('callId', () => ID) callId: string, @Ctx() ctx: RequestContext): Promise<SelectionSummary> {
     return evaluateCall(ctx, callId);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => SelectionStepResult, { description: 'Ranking within the quotas and placement by preference: primary and reserve lists.' })
   runMobilityPlacement(@Arg('callId', () => ID) callId: string, @Ctx() ctx: RequestContext): Promise<SelectionSummary> {
     return runPlacement(ctx, callId);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityCall, { description: 'Publishes the anonymised results (selectionResults) on the website.' })
   publishSelectionResults(@Arg('callId', () => ID) callId: string, @Ctx() ctx: RequestContext): Promise<MobilityCall> {
     return publishResults(ctx, callId);

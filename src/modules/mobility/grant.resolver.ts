@@ -25,8 +25,8 @@ import {
 } from './grant.service';
 import { programmeById } from './mobility.loaders';
 import { MobilityProgramme, MobilityProgrammeCode } from './programme.entity';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 @Resolver(() => GrantRateTable)
 export class GrantRateTableResolver {
@@ -40,7 +40,7 @@ export class GrantRateTableResolver {
     return listRateTables(ctx, programme, academicYear);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => GrantRateTable, { description: 'Sets (or replaces) the rates of a programme for a call year. Checked as a whole: INVALID_RATES names the field.' })
   setGrantRates(@Arg('input') input: SetGrantRatesInput, @Ctx() ctx: RequestContext): Promise<GrantRateTable> {
     return setGrantRates(ctx, input);
@@ -64,7 +64,7 @@ export class GrantRateTableResolver {
 
 @Resolver(() => MobilityGrant)
 export class MobilityGrantResolver {
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityGrant, {
     description:
       'Computes or recomputes the grant of a mobility (from SELECTED on): from the actual dates when both are set, else the planned ones. Inputs not given keep their earlier value; payments made stay.',
@@ -73,7 +73,7 @@ export class MobilityGrantResolver {
     return computeMobilityGrant(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityGrant, { description: 'Records a payment on an instalment (negative: a recovery). The amount paid never exceeds the grant.' })
   recordGrantPayment(@Arg('input') input: RecordGrantPaymentInput, @Ctx() ctx: RequestContext): Promise<MobilityGrant> {
     return recordGrantPayment(ctx, input);

@@ -24,7 +24,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../../platform/errors/domain-error';
 import { toGlobalId } from '../../platform/graphql/relay';
 import { UserAccount } from '../accounts/user-account.entity';
-import { escapeXml } from '../agreements/ewp/xml-tree';
+import { XmlWriter } from '../agreements/ewp/xml-writer';
 import { ContactPerson, ContactRole } from '../institutions/contact-person.entity';
 import { fetchLineages } from '../institutions/institution.loaders';
 import { Institution } from '../institutions/institution.entity';
@@ -71,49 +71,6 @@ const SIGNATURE_ELEMENT: [LaParty, string][] = [
   [LaParty.SENDING, 'sending-hei-signature'],
   [LaParty.RECEIVING, 'receiving-hei-signature'],
 ];
-
-/** An indenting writer with every value escaped: enough for one document. */
-class XmlWriter {
-  private lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  private depth = 0;
-
-  open(tag: string, attributes: Record<string, string | null | undefined> = {}): this {
-    const attrs = Object.entries(attributes)
-      .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => ` ${k}="${escapeXml(v!)}"`)
-      .join('');
-    this.lines.push(`${'  '.repeat(this.depth)}<${tag}${attrs}>`);
-    this.depth++;
-    return this;
-  }
-
-  close(tag: string): this {
-    this.depth--;
-    this.lines.push(`${'  '.repeat(this.depth)}</${tag}>`);
-    return this;
-  }
-
-  leaf(tag: string, value: string | number | null | undefined): this {
-    if (value === null || value === undefined || value === '') return this;
-    this.lines.push(`${'  '.repeat(this.depth)}<${tag}>${escapeXml(String(value))}</${tag}>`);
-    return this;
-  }
-
-  /** Written even when empty: elements the schema requires whatever their value. */
-  text(tag: string, value: string): this {
-    this.lines.push(`${'  '.repeat(this.depth)}<${tag}>${escapeXml(value)}</${tag}>`);
-    return this;
-  }
-
-  empty(tag: string): this {
-    this.lines.push(`${'  '.repeat(this.depth)}<${tag}/>`);
-    return this;
-  }
-
-  toString(): string {
-    return `${this.lines.join('\n')}\n`;
-  }
-}
 
 interface Person {
   name: string;

@@ -8,8 +8,8 @@ import { MobilityCategory, MobilityProgramme, ProgrammeRuleSet } from './program
 import { listProgrammes, PROGRAMME_TYPE, setProgrammeRules, toRulesView, updateProgramme } from './programme.service';
 import { ACADEMIC_YEAR } from '../agreements/agreement.inputs';
 import { invalidInput } from '../../platform/errors/domain-error';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 @Resolver(() => MobilityProgramme)
 export class MobilityProgrammeResolver {
@@ -18,13 +18,13 @@ export class MobilityProgrammeResolver {
     return listProgrammes(ctx);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityProgramme, { description: 'Enable or disable a programme (Farabi while suspended), or change its name or grant basis.' })
   updateMobilityProgramme(@Arg('input') input: UpdateProgrammeInput, @Ctx() ctx: RequestContext): Promise<MobilityProgramme> {
     return updateProgramme(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => ProgrammeRuleSet, { description: "Sets a programme's selection rules for an academic year and category (they are data, changed every year)." })
   setProgrammeRules(@Arg('input') input: SetProgrammeRulesInput, @Ctx() ctx: RequestContext): Promise<ProgrammeRuleSet> {
     return setProgrammeRules(ctx, input);

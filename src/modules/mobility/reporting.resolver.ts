@@ -12,8 +12,8 @@ import {
   type GrantContractReportData,
   type ReportedMobilityData,
 } from './reporting.service';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 registerEnumType(ReportedMobilityStatus, {
   name: 'ReportedMobilityStatus',
@@ -210,7 +210,7 @@ class GrantContractReport {
 
 @Resolver(() => GrantContractReport)
 class GrantContractReportResolver {
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => GrantContractReport, {
     description:
       'Office: the National Agency report of a grant contract — totals overall and per activity type, and the mobilities. ' +

@@ -27,8 +27,8 @@ import {
   type ReminderView,
 } from './tracking.service';
 import { transcriptResolvers } from './transcript.resolver';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 @ObjectType({ description: 'The duration of a mobility against the minimum of its type and against its computed grant.' })
 class DurationCheck {
@@ -96,13 +96,13 @@ export class TrackingResolver {
     return setMobilityDates(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityApplication, { description: 'The host confirmed the arrival: ACCEPTED → LIVE; the return documents become due.' })
   confirmArrival(@Arg('input') input: ConfirmArrivalInput, @Ctx() ctx: RequestContext): Promise<MobilityApplication> {
     return confirmArrival(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityApplication, { description: 'The host’s certificate of attendance: the actual last day, LIVE → COMPLETED.' })
   confirmDeparture(@Arg('input') input: ConfirmDepartureInput, @Ctx() ctx: RequestContext): Promise<MobilityApplication> {
     return confirmDeparture(ctx, input);
@@ -114,7 +114,7 @@ export class TrackingResolver {
     return recordReturnDocument(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => ReturnDocumentConnection, { description: 'Return documents past their due date and not received, oldest due first (office).' })
   overdueReturnDocuments(@Args() args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<ReturnDocument>> {
     return overdueReturnDocuments(ctx, args);

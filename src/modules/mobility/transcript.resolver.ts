@@ -16,12 +16,12 @@ import {
   setGradeConversionTable,
   transcriptByApplication,
 } from './transcript.service';
+import { OFFICE_ROLES } from '../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 @Resolver(() => MobilityApplication)
 export class TranscriptResolver {
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => GradeConversionTable, {
     description: 'Creates or replaces a grade conversion table (office): EGRACONS distributions of both scales and/or a direct mapping.',
   })
@@ -29,13 +29,13 @@ export class TranscriptResolver {
     return setGradeConversionTable(ctx, input);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Query(() => [GradeConversionTable], { description: 'Grade conversion tables (office), by name; partnerId: that partner’s only.' })
   gradeConversionTables(@Ctx() ctx: RequestContext, @Arg('partnerId', () => ID, { nullable: true }) partnerId?: string): Promise<GradeConversionTable[]> {
     return listGradeConversionTables(ctx, partnerId);
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => MobilityApplication, { description: 'The host’s transcript of records (office): replaces the lines, converts the grades.' })
   recordTranscript(@Arg('input') input: RecordTranscriptInput, @Ctx() ctx: RequestContext): Promise<MobilityApplication> {
     return recordTranscript(ctx, input);

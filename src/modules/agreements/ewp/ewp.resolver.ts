@@ -5,8 +5,8 @@ import { Institution } from '../../institutions/institution.entity';
 import { Agreement } from '../agreement.entity';
 import { buildIiaExport, type IiaExport } from './iia-xml';
 import { importIiaXml, type IiaImportResult } from './iia-import';
+import { OFFICE_ROLES } from '../../../platform/auth/viewer';
 
-const OFFICE = ['STAFF', 'ADMIN'] as const;
 
 /** One export per agreement and operation, shared by `ewpXml` and `ewpIiaHash` (errors included). */
 const ewpExportByAgreement = defineLoader('ewpExportByAgreement', (ctx) =>
@@ -92,7 +92,7 @@ function view(result: IiaImportResult): EwpIiaImportResult {
 /** Erasmus Without Paper: agreements as IIA v7 documents, and partners' IIAs into agreements. */
 @Resolver(() => Agreement)
 export class EwpAgreementResolver {
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @FieldResolver(() => String, {
     nullable: true,
     complexity: 10,
@@ -103,13 +103,13 @@ export class EwpAgreementResolver {
     return (await ctx.loader(ewpExportByAgreement).load(agreement.id)).xml;
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @FieldResolver(() => String, { nullable: true, complexity: 10, description: 'Office: the EWP v7 iia-hash of `ewpXml` (SHA-256, hex).' })
   async ewpIiaHash(@Root() agreement: Agreement, @Ctx() ctx: RequestContext): Promise<string> {
     return (await ctx.loader(ewpExportByAgreement).load(agreement.id)).hash;
   }
 
-  @Authorized(...OFFICE)
+  @Authorized(...OFFICE_ROLES)
   @Mutation(() => EwpIiaImportResult, {
     description:
       "Office: import a partner's IIA (an EWP IIAs API v7 get-response document with one iia) into an agreement, creating or updating it. Invalid documents: BAD_USER_INPUT / EWP_INVALID_XML with the validator's messages and lines.",

@@ -22,7 +22,7 @@ import { Institution } from '../../institutions/institution.entity';
 import { Agreement, AgreementStatus, CooperationCondition, MobilityType } from '../agreement.entity';
 import { EwpErrors } from './ewp.errors';
 import { computeIiaHashes } from './iia-hash';
-import { escapeXml } from './xml-tree';
+import { XmlWriter } from './xml-writer';
 
 export const IIAS_V7_NS = 'https://github.com/erasmus-without-paper/ewp-specs-api-iias/blob/stable-v7/endpoints/get-response.xsd';
 export const CONTACT_NS = 'https://github.com/erasmus-without-paper/ewp-specs-types-contact/tree/stable-v1';
@@ -58,34 +58,6 @@ const ROLE_TEXT: Record<ContactRole, string> = {
 const EMAIL = /^[^@]+@[^.]+\..+$/;
 const E164 = /^\+[0-9]{1,15}$/;
 
-/** A tiny indenting writer: enough for one document, and every value escaped. */
-class XmlWriter {
-  private lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  private depth = 0;
-
-  open(tag: string, attributes = ''): this {
-    this.lines.push(`${'  '.repeat(this.depth)}<${tag}${attributes}>`);
-    this.depth++;
-    return this;
-  }
-
-  close(tag: string): this {
-    this.depth--;
-    this.lines.push(`${'  '.repeat(this.depth)}</${tag}>`);
-    return this;
-  }
-
-  leaf(tag: string, value: string | number | boolean | null | undefined, attributes = ''): this {
-    if (value === null || value === undefined || value === '') return this;
-    this.lines.push(`${'  '.repeat(this.depth)}<${tag}${attributes}>${escapeXml(String(value))}</${tag}>`);
-    return this;
-  }
-
-  toString(): string {
-    return `${this.lines.join('\n')}\n`;
-  }
-}
-
 function heiId(institution: Institution): string {
   if (!institution.schacCode) throw EwpErrors.missingHeiId(toGlobalId('Institution', institution.id), institution.officialName);
   return institution.schacCode;
@@ -98,7 +70,7 @@ function writeContact(w: XmlWriter, tag: string, contact: { name: string; email?
   if (phone && E164.test(phone)) w.open('p:phone-number').leaf('p:e164', phone).close('p:phone-number');
   else if (contact.phone) w.open('p:phone-number').leaf('p:other-format', contact.phone).close('p:phone-number');
   if (contact.email && EMAIL.test(contact.email)) w.leaf('c:email', contact.email);
-  if (contact.role) w.leaf('c:role-description', ROLE_TEXT[contact.role], ' xml:lang="en"');
+  if (contact.role) w.leaf('c:role-description', ROLE_TEXT[contact.role], { 'xml:lang': 'en' });
   w.close(tag);
 }
 
@@ -147,7 +119,7 @@ export async function buildIiaExport(em: EntityManager, agreementId: string): Pr
 
   const iiaId = agreement.ewpIiaId ?? agreement.id;
   const w = new XmlWriter();
-  w.open('iias-get-response', ` xmlns="${IIAS_V7_NS}" xmlns:c="${CONTACT_NS}" xmlns:p="${PHONE_NS}"`);
+  w.open('iias-get-response', { xmlns: IIAS_V7_NS, 'xmlns:c': CONTACT_NS, 'xmlns:p': PHONE_NS });
   w.open('iia');
 
   w.open('partner');
@@ -170,7 +142,7 @@ export async function buildIiaExport(em: EntityManager, agreementId: string): Pr
 
   const inEffect = wasInEffect(agreement);
   w.leaf('in-effect', inEffect);
-  w.open('cooperation-conditions', agreement.status === AgreementStatus.TERMINATED && inEffect ? ' terminated-as-a-whole="true"' : '');
+  w.open('cooperation-conditions', { 'terminated-as-a-whole': agreement.status === AgreementStatus.TERMINATED && inEffect ? 'true' : null });
   for (const type of SPEC_ORDER) {
     for (const c of conditions.filter((x) => x.mobilityType === type)) {
       const tag = SPEC_ELEMENTS[type];
