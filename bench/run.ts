@@ -45,7 +45,7 @@ const OFFICE_SCENARIOS: Record<string, string> = {
   'selection results of a call (public)': `{ selectionResults(callId: "$call") { number score outcome reserveRank partnerName country } }`,
   'office: applications page (20) with details': `{ mobilityApplications(first: 20, filter: { callId: "$call" }) { totalCount nodes { id number status score applicant { displayName } unit { code } preferences { rank place { country partner { name } } } placedAt { country } } } }`,
   'office: dashboard of a call': `{ mobilityDashboard(callId: "$call") { byStatus { status count } byUnit { unit { code } count } byCountry { country count } placesLeft { place { id } capacity taken left } } }`,
-  'office: mobilities page (20): LA, grant, documents': `{ mobilityApplications(first: 20, filter: { callId: "$call", statuses: [LIVE, COMPLETED] }) { nodes { number status durationCheck { days belowMinimum differsFromGrant } learningAgreement { approved { number creditTotals { table ects } warnings { code } components { table code ects } } pending { number } } grant { total paid outstanding working { label amount } instalments { number amount paid } } returnDocuments { kind dueOn overdue } transcript { courseCode hostGrade homeGrade } } } }`,
+  'office: mobilities (20): LA, grant, documents': `{ mobilityApplications(first: 20, filter: { callId: "$call", statuses: [LIVE, COMPLETED] }) { nodes { number status durationCheck { days belowMinimum differsFromGrant } learningAgreement { approved { number creditTotals { table ects } warnings { code } components { table code ects } } pending { number } } grant { total paid outstanding working { label amount } instalments { number amount paid } } returnDocuments { kind dueOn overdue } transcript { courseCode hostGrade homeGrade } } } }`,
   'office: grant contract report (totals)': `{ grantContractReport(contractNumber: "BENCH-CONTRACT") { totals { mobilities ongoing completed days months total paid } byActivityType { mobilityType totals { mobilities total } } } }`,
 };
 const BENCH_APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 3000);
@@ -126,8 +126,8 @@ async function loadBulkMobilities(em: EntityManager, callUuid: string): Promise<
        from learning_agreement la join mobility_application a on a.id = la.application_id where a.call_id = ?`,
   );
   await run(
-    `insert into mobility_grant (id, application_id, basis, period_start, period_end, duration_days, months, days, individual_support, total, working, computed_at)
-     select gen_random_uuid(), m.id, 'PLANNED', '2026-09-28', '2027-02-05', 131, 4, 9, 2580, 2580,
+    `insert into mobility_grant (id, application_id, instalment_plan, basis, period_start, period_end, duration_days, months, days, individual_support, total, working, computed_at)
+     select gen_random_uuid(), m.id, '{80,20}', 'PLANNED', '2026-09-28', '2027-02-05', 131, 4, 9, 2580, 2580,
             '[{"part":"INDIVIDUAL_SUPPORT","label":"4 months × 600.00 €","quantity":4,"unit":"MONTH","rate":600,"amount":2400},{"part":"INDIVIDUAL_SUPPORT","label":"9 days × 600.00 € / 30","quantity":9,"unit":"DAY","rate":20,"amount":180}]'::jsonb,
             now()
        from (${mobilities}) m`,
