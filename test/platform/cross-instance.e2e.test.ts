@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AddUnitDocument, UnitChangedDocument, type UnitChangedSubscription } from '../generated/graphql';
 import { openOrm, prepareDatabase } from '../../src/hub';
 import { signDevelopmentToken } from '../../src/platform/auth/tokens';
+import { PostgresBus } from '../../src/platform/events/bus';
 import { createLogger } from '../../src/platform/logging/logger';
 import { dbKind, sleep, subscribe, testConfig, waitFor } from '../support/hub';
 import { startHubProcess, stopAllHubProcesses, type EnvOverrides } from '../support/process';
@@ -112,6 +113,29 @@ if (!onPostgres) {
 } else {
   describe('two hub instances on one PostgreSQL database', () => {
     beforeAll(prepareWorkerDatabase);
+
+    it('the PostgreSQL bus sends a burst of rings one NOTIFY at a time, and the other side hears one after the last', async () => {
+      const url = testConfig().databaseUrl!;
+      const log = createLogger({ logLevel: 'silent' });
+      const sender = new PostgresBus(url, log);
+      const receiver = new PostgresBus(url, log);
+      await Promise.all([sender.start(), receiver.start()]);
+      try {
+        let heard = 0;
+        receiver.onRing(() => heard++);
+        // 50 rings while the first NOTIFY is in flight: that one, then a single one for the 49 that came meanwhile
+        // (never two queries at once on the notifier connection).
+        for (let i = 0; i < 50; i++) sender.ring();
+        await waitFor(() => heard >= 2, 5000, 'the two notifications');
+        await sleep(300);
+        expect(heard).toBe(2);
+        // Once quiet, the next ring goes out at once.
+        sender.ring();
+        await waitFor(() => heard === 3, 5000, 'the next notification');
+      } finally {
+        await Promise.all([sender.close(), receiver.close()]);
+      }
+    });
 
     it('delivers a change made through instance B to a subscriber of instance A over the PostgreSQL bus (LISTEN/NOTIFY)', async () => {
       await deliversAcrossInstances('postgres');

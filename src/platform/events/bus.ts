@@ -39,6 +39,8 @@ export class PostgresBus implements EventBus {
   private listener?: Client;
   private notifier?: Client;
   private closed = false;
+  private notifying = false;
+  private ringAgain = false;
 
   constructor(
     private readonly url: string,
@@ -67,8 +69,28 @@ export class PostgresBus implements EventBus {
     this.emitter.emit('ring');
   }
 
+  /**
+   * One NOTIFY at a time on the notifier connection (pg refuses overlapping queries from pg 9 on): rings that come
+   * while one is in flight are folded into a single NOTIFY after it, which wakes every instance just the same (each
+   * reads the outbox from its cursor, however many rings it heard).
+   */
   ring() {
-    this.notifier?.query(`NOTIFY ${BUS_CHANNEL}`).catch((e) => this.log.warn({ err: e }, 'NOTIFY failed'));
+    if (this.notifying) {
+      this.ringAgain = true;
+      return;
+    }
+    if (!this.notifier) return;
+    this.notifying = true;
+    this.notifier
+      .query(`NOTIFY ${BUS_CHANNEL}`)
+      .catch((e) => this.log.warn({ err: e }, 'NOTIFY failed'))
+      .finally(() => {
+        this.notifying = false;
+        if (this.ringAgain && !this.closed) {
+          this.ringAgain = false;
+          this.ring();
+        }
+      });
   }
 
   onRing(listener: () => void) {
