@@ -126,7 +126,7 @@ export async function seedDemo(em: EntityManager, config: Config, log: Logger, d
   // After selection: the home course catalogue, the Türkiye 2024 grant rates, and mobilities taken on to recognition.
   await importHomeCourseFile(em.fork(), readFileSync(path.join(dir, 'home-courses.csv'), 'utf8'));
   await seedGrantRates(em.fork(), read('grant-rates.json'));
-  await seedMobilityLifecycleDemo(em.fork(), config, log, read<MobilityLifecycleSeed>('mobility-lifecycle.json'), seedContexts(em.fork(), config, log));
+  await seedMobilityLifecycleDemo(em.fork(), log, read<MobilityLifecycleSeed>('mobility-lifecycle.json'), seedContexts(em.fork(), config, log));
 }
 
 /** True when the database holds no home institution yet (a fresh install). */

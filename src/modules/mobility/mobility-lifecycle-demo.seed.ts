@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Config } from '../../config/config';
 import { toGlobalId } from '../../platform/graphql/relay';
 import type { Logger } from '../../platform/logging/logger';
 import { canonicalErasmusCode } from '../institutions/institution-identifiers';
@@ -96,7 +95,7 @@ const SIGNERS: Record<LaParty, { signerName: string; signerPosition: string; sig
  * Runs after the selection demo; the services stamp each step with the seed time, so the timeline is then moved to the
  * mobility's own dates.
  */
-export async function seedMobilityLifecycleDemo(em: EntityManager, _config: Config, log: Logger, data: MobilityLifecycleSeed, contexts: SeedContexts): Promise<void> {
+export async function seedMobilityLifecycleDemo(em: EntityManager, log: Logger, data: MobilityLifecycleSeed, contexts: SeedContexts): Promise<void> {
   const { office, applicant } = contexts;
   const read = em.fork();
   const partnerId = async (code: string) => {
