@@ -8,6 +8,7 @@
  * the version it replaces stays APPROVED in the history, and `approvedVersionNumber` names the one in force.
  */
 import DataLoader from 'dataloader';
+import { sqlArray } from '../../platform/db/sql-array';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
@@ -143,11 +144,27 @@ export function learningAgreementXml(ctx: RequestContext, la: LearningAgreement)
  * Component ids are stable across versions.
  */
 export async function agreedComponents(em: EntityManager, applicationId: string): Promise<LaComponentRow[] | null> {
-  const la = await em.findOne(LearningAgreement, { application: applicationId });
-  if (!la || la.approvedVersionNumber == null) return null;
-  const version = await em.findOne(LearningAgreementVersion, { learningAgreement: la.id, number: la.approvedVersionNumber });
-  return version ? version.components : null;
+  return (await agreedComponentsOf(em, [applicationId])).get(applicationId) ?? null;
 }
+
+/** The same for many applications in one statement (absent: nothing approved yet). */
+async function agreedComponentsOf(em: EntityManager, applicationIds: readonly string[]): Promise<Map<string, LaComponentRow[]>> {
+  const rows = await em.execute<{ application_id: string; components: unknown }[]>(
+    `select la.application_id::text as application_id, v.components
+       from learning_agreement la
+       join learning_agreement_version v on v.learning_agreement_id = la.id and v.number = la.approved_version_number
+      where la.application_id = any(?::uuid[])`,
+    [sqlArray(applicationIds)],
+  );
+  return new Map(rows.map((r) => [r.application_id, (typeof r.components === 'string' ? JSON.parse(r.components) : r.components) as LaComponentRow[]]));
+}
+
+export const agreedComponentsByApplication = defineLoader('agreedComponentsByApplication', (ctx) =>
+  new DataLoader<string, LaComponentRow[] | null>(async (ids) => {
+    const byApplication = await agreedComponentsOf(ctx.em, ids);
+    return ids.map((id) => byApplication.get(id) ?? null);
+  }),
+);
 
 // --- Changes ---------------------------------------------------------------------------------------------------------------
 

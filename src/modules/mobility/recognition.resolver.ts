@@ -4,7 +4,8 @@ import { ApplicationStatus, MobilityApplication } from './application.entity';
 import { actorShownTo } from './application.service';
 import type { LaComponentRow } from './learning-agreement.entity';
 import { RecordRecognitionInput } from './recognition.inputs';
-import { agreedComponentsByApplication, recognitionOf, recognitionSums, recordRecognition, type RecognitionView } from './recognition.service';
+import { agreedComponentsByApplication } from './learning-agreement.service';
+import { recognitionOf, recognitionSums, recordRecognition, type RecognitionView } from './recognition.service';
 import { CourseRecognition } from './transcript.entity';
 
 @ObjectType({ description: 'A Table B component of the learning agreement in force: a course to be recognised at home.' })

@@ -5,12 +5,11 @@
 import DataLoader from 'dataloader';
 import { unauthenticated } from '../../platform/errors/domain-error';
 import { defineLoader, type RequestContext } from '../../platform/graphql/context';
-import { sqlArray } from '../../platform/db/sql-array';
 import { ApplicationStatus as S, MobilityApplication } from './application.entity';
 import { step } from './application.service';
 import { allowedTransitions } from './application.transitions';
 import { LaTable, type LaComponentRow } from './learning-agreement.entity';
-import { agreedComponents } from './learning-agreement.service';
+import { agreedComponents, agreedComponentsByApplication } from './learning-agreement.service';
 import { MobilityErrors } from './mobility.errors';
 import type { RecordRecognitionInput } from './recognition.inputs';
 import { TrackingErrors } from './tracking.errors';
@@ -116,20 +115,3 @@ export const recognitionsByApplication = defineLoader('trkRecognitionsByApplicat
   }),
 );
 
-/**
- * The components of the approved version in force, for many applications in one statement (what `agreedComponents`
- * answers for one: the version numbered `approved_version_number`).
- */
-export const agreedComponentsByApplication = defineLoader('trkAgreedComponentsByApplication', (ctx) =>
-  new DataLoader<string, LaComponentRow[] | null>(async (ids) => {
-    const rows = await ctx.em.execute<{ application_id: string; components: unknown }[]>(
-      `select la.application_id::text as application_id, v.components
-         from learning_agreement la
-         join learning_agreement_version v on v.learning_agreement_id = la.id and v.number = la.approved_version_number
-        where la.application_id = any(?::uuid[])`,
-      [sqlArray(ids)],
-    );
-    const map = new Map(rows.map((r) => [r.application_id, (typeof r.components === 'string' ? JSON.parse(r.components) : r.components) as LaComponentRow[]]));
-    return ids.map((id) => map.get(id) ?? null);
-  }),
-);

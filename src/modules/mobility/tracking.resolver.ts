@@ -15,7 +15,6 @@ import {
   confirmDeparture,
   durationCheckOf,
   followReminders,
-  grantByApplication,
   isOverdue,
   overdueReturnDocuments,
   rateTableByKey,
@@ -28,6 +27,7 @@ import {
 } from './tracking.service';
 import { transcriptResolvers } from './transcript.resolver';
 import { OFFICE_ROLES } from '../../platform/auth/viewer';
+import { grantByApplication } from './grant.service';
 
 
 @ObjectType({ description: 'The duration of a mobility against the minimum of its type and against its computed grant.' })

@@ -384,14 +384,6 @@ export const returnDocumentsByApplication = defineLoader('trkReturnDocumentsByAp
   }),
 );
 
-export const grantByApplication = defineLoader('trkGrantByApplication', (ctx) =>
-  new DataLoader<string, MobilityGrant | null>(async (ids) => {
-    const rows = await ctx.em.find(MobilityGrant, { application: { $in: [...ids] } });
-    const map = new Map(rows.map((g) => [g.application.id, g]));
-    return ids.map((id) => map.get(id) ?? null);
-  }),
-);
-
 /** A programme's rate table for a year, keyed `programmeId|academicYear`. */
 export const rateTableByKey = defineLoader('trkRateTableByKey', (ctx) =>
   new DataLoader<string, GrantRateTable | null>(async (keys) => {
