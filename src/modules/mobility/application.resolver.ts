@@ -10,9 +10,9 @@ import {
   applicationEventView,
   applicationOfEvent,
   followApplicationChanges,
-  MAX_EVENTS_PAGE,
   type ApplicationEventView,
 } from './application-events.service';
+import { MAX_EVENTS_PAGE } from '../../platform/events/status-events';
 import { ApplicationPreference, ApplicationStatus, ApplicationStatusChange, MobilityApplication } from './application.entity';
 import {
   actorShownTo,
