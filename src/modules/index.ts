@@ -29,6 +29,7 @@ import type { Logger } from '../platform/logging/logger';
 import { seedContent, type ContentSeed } from './content/content.seed';
 import { registerSearch, searchEntities, searchResolvers } from './search/search.module';
 import { mobilityEntities, mobilityResolvers, mountMobilityRoutes, registerMobilityJobs } from './mobility/mobility.module';
+import { incomingEntities, incomingResolvers, registerIncomingJobs } from './incoming/incoming.module';
 import { seedContexts, seedMobilityDemo, type MobilityDemoSeed } from './mobility/mobility-demo.seed';
 import { importHomeCourseFile } from './mobility/course-import';
 import { seedGrantRates } from './mobility/grant-demo.seed';
@@ -59,6 +60,7 @@ export const moduleEntities = [
   ...contentEntities,
   ...searchEntities,
   ...mobilityEntities,
+  ...incomingEntities,
 ];
 
 export const moduleResolvers: NonEmptyArray<Function> = [
@@ -76,6 +78,7 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   ...(contentResolvers as NonEmptyArray<Function>),
   ...searchResolvers,
   ...mobilityResolvers,
+  ...incomingResolvers,
 ];
 
 /** The modules' plain HTTP routes: feeds, media files and National Agency report downloads. */
@@ -103,6 +106,7 @@ export function registerModuleJobs(jobs: JobRunner, hub: { config: Config; orm: 
   });
   registerContentJobs(jobs);
   registerMobilityJobs(jobs);
+  registerIncomingJobs(jobs);
   registerSearch(jobs, hub);
 }
 

@@ -1,0 +1,2 @@
+/** Nominations, the nominee's application, decisions and the receiving side of learning agreements. */
+export const intakeResolvers: Function[] = [];
