@@ -453,3 +453,31 @@ export class IncomingLaProposal {
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   proposedAt: Date = new Date();
 }
+
+/**
+ * Our factsheet's deadlines for incoming guests of an academic year and term (what partners read before nominating):
+ * nominations and the nominee's application are refused after them. Data, changed every year by the office.
+ */
+@ObjectType({ implements: [Node, VersionedNode] })
+@Entity({ tableName: 'incoming_deadline' })
+@Unique({ properties: ['academicYear', 'term'] })
+export class IncomingDeadline extends VersionedNode {
+  @PrimaryKey({ type: 'uuid' })
+  override id: string = randomUUID();
+
+  @Field()
+  @Property({ type: 'text' })
+  academicYear!: string;
+
+  @Field(() => AcademicTerm)
+  @Enum({ items: () => AcademicTerm })
+  term!: AcademicTerm;
+
+  @Field({ description: 'Last day partners may nominate (inclusive, Europe/Istanbul).' })
+  @Property({ columnType: 'date', type: 'string' })
+  nominationDeadline!: string;
+
+  @Field({ description: 'Last day nominees may submit their application (inclusive).' })
+  @Property({ columnType: 'date', type: 'string' })
+  applicationDeadline!: string;
+}

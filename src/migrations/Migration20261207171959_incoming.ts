@@ -1,10 +1,13 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261207171913 extends Migration {
+export class Migration20261207171959 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "housing_room" ("id" uuid not null, "version" int not null default 1, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "residence" text not null, "kind" text check ("kind" in ('DORMITORY', 'PARTNER_HOUSING')) not null, "code" text not null, "capacity" smallint not null, "available_from" date null, "available_until" date null, "active" boolean not null default true, constraint "housing_room_pkey" primary key ("id"));`);
     this.addSql(`alter table "housing_room" add constraint "housing_room_residence_code_unique" unique ("residence", "code");`);
+
+    this.addSql(`create table "incoming_deadline" ("id" uuid not null, "version" int not null default 1, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "academic_year" text not null, "term" text check ("term" in ('FALL', 'SPRING', 'FULL_YEAR')) not null, "nomination_deadline" date not null, "application_deadline" date not null, constraint "incoming_deadline_pkey" primary key ("id"));`);
+    this.addSql(`alter table "incoming_deadline" add constraint "incoming_deadline_academic_year_term_unique" unique ("academic_year", "term");`);
 
     this.addSql(`create table "incoming_mobility" ("id" uuid not null, "version" int not null default 1, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "number" text not null, "status" text check ("status" in ('NOMINATED', 'APPLIED', 'INFO_REQUESTED', 'ACCEPTED', 'REJECTED', 'ARRIVED', 'DEPARTED', 'COMPLETED', 'WITHDRAWN', 'CANCELLED')) not null default 'NOMINATED', "mobility_type" text check ("mobility_type" in ('SMS', 'SMT', 'STA', 'STT')) not null, "source" text check ("source" in ('STAFF_ENTRY', 'CSV', 'EWP')) not null, "nominee_subject" text null, "invitation_code_hash" text null, "given_names" text not null, "family_name" text not null, "email" text not null, "birth_date" date null, "citizenships" text[] not null default '{}', "sending_institution_id" uuid not null, "sending_unit_name" text null, "agreement_id" uuid null, "cooperation_condition_id" uuid null, "host_unit_id" uuid not null, "academic_year" text not null, "term" text check ("term" in ('FALL', 'SPRING', 'FULL_YEAR')) not null, "study_level" text check ("study_level" in ('ASSOCIATE', 'BACHELOR', 'MASTER', 'DOCTORATE')) null, "isced_code" text null, "language_code" text null, "language_level" text null, "nomination_issues" jsonb not null default '[]', "issues_acknowledged_by" text null, "issues_acknowledged_at" timestamptz null, "submitted_at" timestamptz null, "documents" jsonb not null default '[]', "accommodation_requested" boolean not null default false, "accommodation_note" text null, "planned_arrival" date null, "planned_departure" date null, "arrival_note" text null, "decision_note" text null, "decided_at" timestamptz null, "decided_by" text null, "actual_arrival" date null, "actual_departure" date null, "orientation_event_id" uuid null, "buddy_name" text null, "buddy_email" text null, "residence_permit_required" boolean not null default false, "residence_permit_due_on" date null, "residence_permit_obtained_on" date null, "attendance_confirmed_at" timestamptz null, "attendance_confirmed_by" text null, "transcript_issued_at" timestamptz null, "transcript_sent_to_partner_at" timestamptz null, "visit_programme" text null, "teaching_hours" numeric(5,1) null, "office_note" text null, constraint "incoming_mobility_pkey" primary key ("id"));`);
     this.addSql(`alter table "incoming_mobility" add constraint "incoming_mobility_number_unique" unique ("number");`);
@@ -54,6 +57,8 @@ export class Migration20261207171913 extends Migration {
     this.addSql(`alter table "housing_assignment" drop constraint "housing_assignment_mobility_id_foreign";`);
 
     this.addSql(`drop table if exists "housing_room" cascade;`);
+
+    this.addSql(`drop table if exists "incoming_deadline" cascade;`);
 
     this.addSql(`drop table if exists "incoming_mobility" cascade;`);
 
