@@ -60,8 +60,12 @@ export class OutboxDispatcher {
 
   private async readAll(): Promise<void> {
     if (!this.cursor || this.listeners.size === 0) {
-      // Nobody listens: move the cursor without reading rows.
-      if (this.cursor) this.cursor = await currentCursor(this.orm.em.fork());
+      // Nobody listens: move the cursor without reading rows. A subscriber that registers while the position is read
+      // may already wait for events committed just before it: then keep the old cursor and read from it instead.
+      if (!this.cursor) return;
+      const now = await currentCursor(this.orm.em.fork());
+      if (this.listeners.size === 0) this.cursor = now;
+      else this.again = true;
       return;
     }
     for (;;) {
