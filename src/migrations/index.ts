@@ -6,6 +6,7 @@ import { Migration20261128133941 } from './Migration20261128133941_search';
 import { Migration20261128160129 } from './Migration20261128160129_mobility';
 import { Migration20261201233219 } from './Migration20261201233219_mobility_part2';
 import { Migration20261207171959 } from './Migration20261207171959_incoming';
+import { Migration20261207172513 } from './Migration20261207172513_admissions';
 
 /** Every migration, in order. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128160129_mobility', class: Migration20261128160129 },
   { name: 'Migration20261201233219_mobility_part2', class: Migration20261201233219 },
   { name: 'Migration20261207171959_incoming', class: Migration20261207171959 },
+  { name: 'Migration20261207172513_admissions', class: Migration20261207172513 },
 ];

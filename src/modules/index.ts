@@ -30,6 +30,7 @@ import { seedContent, type ContentSeed } from './content/content.seed';
 import { registerSearch, searchEntities, searchResolvers } from './search/search.module';
 import { mobilityEntities, mobilityResolvers, mountMobilityRoutes, registerMobilityJobs } from './mobility/mobility.module';
 import { incomingEntities, incomingResolvers, registerIncomingJobs } from './incoming/incoming.module';
+import { admissionEntities, admissionResolvers, registerAdmissionJobs, seedAdmissionsDemo } from './admissions/admissions.module';
 import { seedContexts, seedMobilityDemo, type MobilityDemoSeed } from './mobility/mobility-demo.seed';
 import { importHomeCourseFile } from './mobility/course-import';
 import { seedGrantRates } from './mobility/grant-demo.seed';
@@ -61,6 +62,7 @@ export const moduleEntities = [
   ...searchEntities,
   ...mobilityEntities,
   ...incomingEntities,
+  ...admissionEntities,
 ];
 
 export const moduleResolvers: NonEmptyArray<Function> = [
@@ -79,6 +81,7 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   ...searchResolvers,
   ...mobilityResolvers,
   ...incomingResolvers,
+  ...admissionResolvers,
 ];
 
 /** The modules' plain HTTP routes: feeds, media files and National Agency report downloads. */
@@ -107,6 +110,7 @@ export function registerModuleJobs(jobs: JobRunner, hub: { config: Config; orm: 
   registerContentJobs(jobs);
   registerMobilityJobs(jobs);
   registerIncomingJobs(jobs);
+  registerAdmissionJobs(jobs);
   registerSearch(jobs, hub);
 }
 
@@ -131,6 +135,8 @@ export async function seedDemo(em: EntityManager, config: Config, log: Logger, d
   await importHomeCourseFile(em.fork(), readFileSync(path.join(dir, 'home-courses.csv'), 'utf8'));
   await seedGrantRates(em.fork(), read('grant-rates.json'));
   await seedMobilityLifecycleDemo(em.fork(), log, read<MobilityLifecycleSeed>('mobility-lifecycle.json'), seedContexts(em.fork(), config, log));
+  // International degree-seeking admission: the exam table and calls with applicants in every state.
+  await seedAdmissionsDemo(em.fork(), config, log, dir);
 }
 
 /** True when the database holds no home institution yet (a fresh install). */
