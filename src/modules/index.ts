@@ -30,6 +30,8 @@ import { seedContent, type ContentSeed } from './content/content.seed';
 import { registerSearch, searchEntities, searchResolvers } from './search/search.module';
 import { mobilityEntities, mobilityResolvers, mountMobilityRoutes, registerMobilityJobs } from './mobility/mobility.module';
 import { incomingEntities, incomingResolvers, registerIncomingJobs } from './incoming/incoming.module';
+import { seedIncomingIntakeDemo } from './incoming/intake-demo.seed';
+import { seedIncomingReceptionDemo } from './incoming/reception-demo.seed';
 import { admissionEntities, admissionResolvers, registerAdmissionJobs, seedAdmissionsDemo } from './admissions/admissions.module';
 import { seedContexts, seedMobilityDemo, type MobilityDemoSeed } from './mobility/mobility-demo.seed';
 import { importHomeCourseFile } from './mobility/course-import';
@@ -135,6 +137,9 @@ export async function seedDemo(em: EntityManager, config: Config, log: Logger, d
   await importHomeCourseFile(em.fork(), readFileSync(path.join(dir, 'home-courses.csv'), 'utf8'));
   await seedGrantRates(em.fork(), read('grant-rates.json'));
   await seedMobilityLifecycleDemo(em.fork(), log, read<MobilityLifecycleSeed>('mobility-lifecycle.json'), seedContexts(em.fork(), config, log));
+  // Incoming exchange: partners' nominations in every state of the intake, then housing, arrivals, departures, transcripts.
+  await seedIncomingIntakeDemo(em.fork(), seedContexts(em.fork(), config, log));
+  await seedIncomingReceptionDemo(em.fork());
   // International degree-seeking admission: the exam table and calls with applicants in every state.
   await seedAdmissionsDemo(em.fork(), config, log, dir);
 }

@@ -156,6 +156,14 @@ export class IncomingMobility extends VersionedNode {
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   issuesAcknowledgedAt?: Date;
 
+  /** Why the office takes the nomination despite its issues. */
+  @Property({ type: 'text', nullable: true })
+  issuesAcknowledgementNote?: string;
+
+  /** The day the partner nominated (EWP's nomination date; for staff entry and CSV, when given). */
+  @Property({ columnType: 'date', type: 'string', nullable: true })
+  nominatedOn?: string;
+
   // --- The nominee's application -------------------------------------------------------------------------------------
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
@@ -448,6 +456,10 @@ export class IncomingLaProposal {
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   answeredAt?: Date;
+
+  /** Who entered the proposal: the nominee, or the office from the partner's message. */
+  @Property({ type: 'text', nullable: true })
+  proposedBy?: string;
 
   @Field()
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
