@@ -2,7 +2,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsEmail,
-  IsISO8601,
   IsOptional,
   Length,
   Matches,
@@ -16,6 +15,7 @@ import { LocalisedText } from '../../platform/graphql/localised-text';
 import { ConnectionArgs } from '../../platform/graphql/relay';
 import { ACADEMIC_YEAR, YEAR_MESSAGE } from '../agreements/agreement.inputs';
 import { AdmissionCallStatus, AdmissionExamKind, AdmissionStatus } from './admission.entity';
+import { IsDay } from '../../platform/graphql/validators';
 
 const CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 const CODE_MESSAGE = '$property must be an upper-case code (A-Z, 0-9, _), e.g. LANGUAGE_CERTIFICATE';
@@ -25,14 +25,6 @@ const LANGUAGE = /^[a-z]{2}$/;
 const LANGUAGE_MESSAGE = '$property must be an ISO 639-1 code in lower case (e.g. tr, en)';
 /** Scores on any exam's scale (SAT reaches 1600; a national exam may reach 700). */
 const SCORE_LIMIT = 100000;
-
-/** A calendar date written YYYY-MM-DD that exists (no 2026-02-30); the message names the field. */
-function IsDay(): PropertyDecorator {
-  return (target, key) => {
-    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date (YYYY-MM-DD)' })(target, key);
-    IsISO8601({ strict: true }, { message: '$property must be a date (YYYY-MM-DD)' })(target, key);
-  };
-}
 
 // --- Exams ---------------------------------------------------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
@@ -17,7 +16,7 @@ import { ConnectionArgs } from '../../platform/graphql/relay';
 import { MobilityType } from '../agreements/agreement.entity';
 import { ACADEMIC_YEAR, YEAR_MESSAGE } from '../agreements/agreement.inputs';
 import { StudyLevel } from '../mobility/application.entity';
-import { isDay } from '../mobility/calendar-day';
+import { IsDay } from '../../platform/graphql/validators';
 import { ApplicationDocument } from '../mobility/mobility.inputs';
 import { AcademicTerm, IncomingStatus, LaDecision } from './incoming-mobility.entity';
 
@@ -27,9 +26,6 @@ const LANGUAGE = /^[a-z]{2}$/;
 const CEFR = /^(A1|A2|B1|B2|C1|C2)$/;
 
 /** A real calendar day, YYYY-MM-DD. */
-const IsDay = () =>
-  ValidateBy({ name: 'isDay', validator: { validate: (v: unknown) => typeof v === 'string' && isDay(v), defaultMessage: () => '$property must be a date (YYYY-MM-DD)' } });
-
 export enum IncomingDecision {
   ACCEPT = 'ACCEPT',
   REJECT = 'REJECT',

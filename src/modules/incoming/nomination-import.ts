@@ -19,7 +19,7 @@
  * and code) and nothing is written; a dry run checks and matches everything (quota included, lines counted in order) and
  * writes nothing. Lines that do not fit the agreements are not problems: they are recorded with their issues (flagged).
  */
-import { parse as parseCsv } from 'csv-parse/sync';
+import { readCsvRecords } from '../../platform/csv/csv-records';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertOffice } from '../../platform/auth/office';
 import { DomainError } from '../../platform/errors/domain-error';
@@ -128,15 +128,9 @@ export const NAME_MAX = 200;
 /** Checks every line's own values (formats, required columns); pure. */
 export function parseNominationCsv(csv: string): { rows: ParsedNomination[]; problems: ImportProblem[] } {
   if (csv.length > MAX_NOMINATION_CHARS) throw IntakeErrors.csvTooLarge(`${csv.length} characters (at most ${MAX_NOMINATION_CHARS})`);
-  const firstLine = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(csv, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
-  } catch (e) {
-    const line = Number(/line (\d+)/i.exec((e as Error).message)?.[1] ?? 1);
-    return { rows: [], problems: [{ line, field: 'csv', code: 'MALFORMED_CSV', message: (e as Error).message }] };
-  }
+  const read = readCsvRecords(csv);
+  if ('malformed' in read) return { rows: [], problems: [read.malformed] };
+  const records = read.records;
   if (records.length - 1 > MAX_NOMINATION_ROWS) throw IntakeErrors.csvTooLarge(`${records.length - 1} nominations (at most ${MAX_NOMINATION_ROWS})`);
   const [head, ...data] = records;
   if (!head) return { rows: [], problems: [{ line: 1, field: 'csv', code: 'EMPTY_FILE', message: 'The file has no header row' }] };

@@ -1,6 +1,5 @@
 import {
   ArrayMaxSize,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -13,14 +12,7 @@ import {
 import { IsCurrency, IsMoneyAmount } from '../../platform/graphql/validators';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { CorrespondenceDirection, MembershipStatus } from './membership.entity';
-
-/** A calendar date written YYYY-MM-DD that exists (no 2026-02-30); the message names the field. */
-function IsDay(): PropertyDecorator {
-  return (target, key) => {
-    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date (YYYY-MM-DD)' })(target, key);
-    IsISO8601({ strict: true }, { message: '$property must be a date (YYYY-MM-DD)' })(target, key);
-  };
-}
+import { IsDay } from '../../platform/graphql/validators';
 
 @InputType({ description: 'An association or network not yet in the directory: it is added as an institution of kind ASSOCIATION.' })
 export class NewAssociationInput {

@@ -12,7 +12,7 @@
  * never deleted.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { readCsvRecords } from '../../platform/csv/csv-records';
 import { requireHomeInstitution } from '../institutions/institution.service';
 import { OrganisationalUnit } from '../institutions/organisational-unit.entity';
 import { HomeCourse } from './course.entity';
@@ -56,15 +56,9 @@ const SEMESTERS: Record<string, string> = { FALL: 'FALL', SPRING: 'SPRING', BOTH
 /** Checks every line against the rules and the home units (by code, any case); pure. */
 export function parseCatalogue(csv: string, unitIdsByCode: ReadonlyMap<string, string>): { rows: CatalogueRow[]; problems: CatalogueProblem[] } {
   if (csv.length > MAX_CATALOGUE_CHARS) throw LaErrors.catalogueTooLarge(`${csv.length} characters (at most ${MAX_CATALOGUE_CHARS})`);
-  const firstLine = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(csv, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
-  } catch (e) {
-    const line = Number(/line (\d+)/i.exec((e as Error).message)?.[1] ?? 1);
-    return { rows: [], problems: [{ line, field: 'csv', code: 'MALFORMED_CSV', message: (e as Error).message }] };
-  }
+  const read = readCsvRecords(csv);
+  if ('malformed' in read) return { rows: [], problems: [read.malformed] };
+  const records = read.records;
   if (records.length - 1 > MAX_CATALOGUE_ROWS) throw LaErrors.catalogueTooLarge(`${records.length - 1} courses (at most ${MAX_CATALOGUE_ROWS})`);
   const problems: CatalogueProblem[] = [];
   const [head, ...data] = records;
