@@ -104,9 +104,8 @@ export function assertStaffVisit(mobility: IncomingMobility): void {
 export const STAY_DAYS_WITHOUT_PERMIT = 90;
 
 /**
- * Days after the arrival by which the office expects a guest's residence-permit application. The office's own rule:
- * the one place it lives until it becomes a seeded data row (see the report to the lead: a column
- * `residencePermitDueDays` on IncomingDeadline, per academic year and term).
+ * Days after the arrival by which the office expects a guest's residence-permit application: the office's standing
+ * rule (the e-ikamet appointment system asks for it within the first month), not one that changes by year or term.
  */
 export const RESIDENCE_PERMIT_APPLICATION_DAYS = 30;
 
