@@ -50,6 +50,71 @@ const OFFICE_SCENARIOS: Record<string, string> = {
 };
 const BENCH_APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 3000);
 
+/** The incoming desk and admissions, timed as STAFF over BENCH_INCOMING guests and BENCH_ADMISSIONS applicants. */
+const INCOMING_SCENARIOS: Record<string, string> = {
+  'office: incoming page (20), courses, beds': `{ incomingMobilities(first: 20, filter: { academicYear: "2026/2027" }) { totalCount nodes { number status nominee { familyName } sendingInstitution { name country } hostUnit { code } courses { status course { code ects } } housing { startsOn endsOn room { residence code } } } } }`,
+  'office: incoming dashboard': `{ incomingDashboard(academicYear: "2026/2027") { byStatus { status count } arrivalsThisWeek { number } roomsFreeToday { residence rooms beds freeBeds } transcriptsDue { number } residencePermitsDue { number } } }`,
+  'office: housing availability (a month)': `{ housingAvailability(from: "2026-12-01", to: "2026-12-31") { capacity freeBeds room { residence code } } }`,
+  'office: admission applications page (20)': `{ admissionApplications(first: 20) { totalCount nodes { number status nationality convertedScore rank waitlistRank call { programmeName } documents { code status } } } }`,
+  'office: admission statistics': `{ admissionStatistics { total byStatus { status count } byCountry { country count } byCall { count } } }`,
+  'admission calls (public)': `{ admissionCalls(first: 20) { nodes { id programmeName academicYear quota languageOfInstruction isOpen closesAt acceptedExams { minimumScore } } } }`,
+};
+const BENCH_INCOMING = Number(process.env.BENCH_INCOMING ?? 2000);
+const BENCH_ADMISSIONS = Number(process.env.BENCH_ADMISSIONS ?? 3000);
+
+/**
+ * A large incoming desk and an admission round, written with SQL: BENCH_INCOMING guests of 2026/2027 from partners in
+ * every state, three courses each, 300 rooms with a bed for each guest on campus; BENCH_ADMISSIONS applicants spread over
+ * the demo's admission calls with their document checks.
+ */
+async function loadBulkIncomingAndAdmissions(em: EntityManager): Promise<void> {
+  const started = Date.now();
+  const run = (sql: string, params: unknown[] = []) => em.fork().execute(sql, params);
+  await run(
+    `with partners as (select array_agg(id order by id) as ids from (select id from institution where not is_home and erasmus_code is not null order by id limit 500) p),
+          units as (select array_agg(id order by code) as ids from organisational_unit where parent_id is not null and institution_id = (select id from institution where is_home)),
+          statuses as (select '{NOMINATED,APPLIED,INFO_REQUESTED,ACCEPTED,REJECTED,ARRIVED,ARRIVED,DEPARTED,COMPLETED,WITHDRAWN}'::text[] as s)
+     insert into incoming_mobility (id, number, status, mobility_type, source, nominee_subject, given_names, family_name, email, citizenships,
+                                    sending_institution_id, host_unit_id, academic_year, term, study_level, planned_arrival, planned_departure,
+                                    actual_arrival, created_at, updated_at)
+     select gen_random_uuid(), 'BENCH-IN-' || lpad(g::text, 6, '0'), statuses.s[1 + g % 10], 'SMS', 'CSV', 'bench-guest-' || g, 'Guest', 'Bench ' || g,
+            'guest' || g || '@partner.example', '{DE}', partners.ids[1 + g % cardinality(partners.ids)], units.ids[1 + g % cardinality(units.ids)],
+            '2026/2027', 'FALL', 'BACHELOR', date '2026-09-15' + (g % 20), date '2027-01-31',
+            case when statuses.s[1 + g % 10] in ('ARRIVED', 'DEPARTED', 'COMPLETED') then date '2026-09-15' + (g % 20) end, now(), now()
+       from generate_series(1, ?) g, partners, units, statuses`,
+    [BENCH_INCOMING],
+  );
+  await run(
+    `insert into incoming_course (id, mobility_id, course_id, status)
+     select gen_random_uuid(), m.id, c.ids[1 + (abs(hashtext(m.id::text)) + k) % cardinality(c.ids)], 'REGISTERED'
+       from incoming_mobility m, generate_series(1, 3) k, (select array_agg(id) as ids from home_course where active) c
+      where m.number like 'BENCH-IN-%'`,
+  );
+  await run(
+    `insert into housing_room (id, residence, kind, code, capacity, active)
+     select gen_random_uuid(), 'Bench Yurdu ' || (1 + g % 3), 'DORMITORY', 'R-' || g, 1 + g % 4, true from generate_series(1, 300) g`,
+  );
+  await run(
+    `insert into housing_assignment (id, room_id, mobility_id, starts_on, ends_on)
+     select gen_random_uuid(), r.ids[1 + (row_number() over (order by m.number))::int % cardinality(r.ids)], m.id, m.planned_arrival, m.planned_departure
+       from incoming_mobility m, (select array_agg(id order by code) as ids from housing_room where residence like 'Bench%') r
+      where m.number like 'BENCH-IN-%' and m.status in ('ACCEPTED', 'ARRIVED')`,
+  );
+  await run(
+    `with calls as (select array_agg(id order by id) as ids from admission_call where status <> 'DRAFT'),
+          statuses as (select '{SUBMITTED,DOCUMENTS_VERIFIED,INCOMPLETE,ADMITTED,WAITLISTED,REJECTED}'::text[] as s)
+     insert into admission_application (id, number, call_id, applicant_subject, given_name, family_name, email, birth_date, nationality,
+                                        country_of_residence, status, submitted_at, created_at, updated_at)
+     select gen_random_uuid(), 'BENCH-ADM-' || lpad(g::text, 6, '0'), calls.ids[1 + g % cardinality(calls.ids)], 'bench-admission-' || g,
+            'Applicant', 'Bench ' || g, 'applicant' || g || '@example.org', date '2006-01-01' + (g % 700),
+            (array['AZ','KZ','DE','IR','SY','EG','PK','NG'])[1 + g % 8], (array['AZ','KZ','DE','IR','SY','EG','PK','NG'])[1 + g % 8],
+            statuses.s[1 + g % 6], now() - make_interval(mins => g), now(), now()
+       from generate_series(1, ?) g, calls, statuses`,
+    [BENCH_ADMISSIONS],
+  );
+  console.log(`incoming: ${BENCH_INCOMING} guests, admissions: ${BENCH_ADMISSIONS} applicants in ${Date.now() - started} ms\n`);
+}
+
 /**
  * A large call: created, published and given its places through the API, then BENCH_APPLICATIONS applications in a
  * mix of states written with SQL (through the services they would take minutes). Returns the call's global id.
@@ -224,6 +289,7 @@ async function main() {
   await loadBulkContent(hub.orm.em);
   await benchSearchEngines(hub);
   const callId = await loadBulkApplications(hub.orm.em, send, staff);
+  await loadBulkIncomingAndAdmissions(hub.orm.em);
   const scenarios: [string, string, string | undefined][] = [
     ...Object.entries(SCENARIOS).map(([name, query]): [string, string, undefined] => [name, query, undefined]),
     ...Object.entries(OFFICE_SCENARIOS).map(([name, query]): [string, string, string | undefined] => [
@@ -231,6 +297,7 @@ async function main() {
       query.replace('$call', callId),
       name.startsWith('office') ? staff : undefined,
     ]),
+    ...Object.entries(INCOMING_SCENARIOS).map(([name, query]): [string, string, string | undefined] => [name, query, name.startsWith('office') ? staff : undefined]),
   ];
   console.log('scenario'.padEnd(44), 'sql', '  p50 ms', '  p95 ms', '  p99 ms', '   req/s');
   for (const [name, query, token] of scenarios) {

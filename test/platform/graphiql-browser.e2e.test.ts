@@ -50,8 +50,10 @@ describe('GraphiQL in a browser', () => {
     );
     await page.reload();
     await page.waitForSelector('.graphiql-execute-button');
+    // Run only once the editor shows the stored query: a click before it has loaded runs nothing (seen on a loaded machine).
+    await page.locator('.graphiql-query-editor').getByText('organisationalUnitChanged').first().waitFor({ timeout: 20000 });
     await page.click('.graphiql-execute-button');
-    await waitFor(() => hub.hub.dispatcher.listenerCount > 0, 10000, 'the browser subscription to register');
+    await waitFor(() => hub.hub.dispatcher.listenerCount > 0, 20000, 'the browser subscription to register');
 
     const code = `GQL${Date.now().toString(36).toUpperCase().slice(-5)}`;
     const added = await hub.request(AddUnitDocument, { input: { kind: 'OFFICE', code, name: { tr: 'Tarayıcıdan izlendi' } } }, { role: 'STAFF' });
