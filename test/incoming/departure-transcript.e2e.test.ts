@@ -10,7 +10,6 @@ import {
   RcpCreateRoomDocument,
   RcpDepartureDocument,
   RcpGradeDocument,
-  RcpHomeCoursesDocument,
   RcpIssueTranscriptDocument,
   RcpMobilityDocument,
   RcpTranscriptDocument,
@@ -19,6 +18,7 @@ import {
 } from '../generated/graphql';
 import { startTestHub, type GraphQLResponse, type Identity, type TestHub } from '../support/hub';
 import { arrange, em, globalId, homeUnitId, OFFICE, unique, uuidOf, type Arranged } from './incoming.support';
+import { course } from './intake.support';
 import { CourseChoiceStatus, IncomingCourse, IncomingStatus, type IncomingMobility } from '../../src/modules/incoming/incoming-mobility.entity';
 import { MobilityType } from '../../src/modules/agreements/agreement.entity';
 
@@ -31,7 +31,9 @@ beforeAll(async () => {
   hub = await startTestHub();
   ceng = await homeUnitId(hub, 'ENG-CENG');
   phys = await homeUnitId(hub, 'SCI-PHYS');
-  courses = ok(await hub.request(RcpHomeCoursesDocument, { first: 10 })).homeCourses.nodes.filter((c) => c.active);
+  // Courses of the tests' own: another suite may replace the catalogue of a shared database meanwhile.
+  courses = [];
+  for (const ects of [6, 5, 7.5, 4, 3]) courses.push(await course(hub, { ects }));
 });
 afterAll(() => hub.close());
 
