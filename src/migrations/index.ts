@@ -7,6 +7,8 @@ import { Migration20261128160129 } from './Migration20261128160129_mobility';
 import { Migration20261201233219 } from './Migration20261201233219_mobility_part2';
 import { Migration20261207171959 } from './Migration20261207171959_incoming';
 import { Migration20261207172513 } from './Migration20261207172513_admissions';
+import { Migration20261207175947 } from './Migration20261207175947_research';
+import { Migration20261207180229 } from './Migration20261207180229_projects';
 
 /** Every migration, in order. `npm run migration:create` writes a new file; add it here. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +20,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201233219_mobility_part2', class: Migration20261201233219 },
   { name: 'Migration20261207171959_incoming', class: Migration20261207171959 },
   { name: 'Migration20261207172513_admissions', class: Migration20261207172513 },
+  { name: 'Migration20261207175947_research', class: Migration20261207175947 },
+  { name: 'Migration20261207180229_projects', class: Migration20261207180229 },
 ];

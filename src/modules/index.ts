@@ -33,6 +33,8 @@ import { incomingEntities, incomingResolvers, registerIncomingJobs } from './inc
 import { seedIncomingIntakeDemo } from './incoming/intake-demo.seed';
 import { seedIncomingReceptionDemo } from './incoming/reception-demo.seed';
 import { admissionEntities, admissionResolvers, registerAdmissionJobs, seedAdmissionsDemo } from './admissions/admissions.module';
+import { projectEntities, projectResolvers, registerProjectJobs, seedProjectsDemo } from './projects/projects.module';
+import { registerResearchJobs, researchEntities, researchResolvers, seedResearchDemo } from './research/research.module';
 import { seedContexts, seedMobilityDemo, type MobilityDemoSeed } from './mobility/mobility-demo.seed';
 import { importHomeCourseFile } from './mobility/course-import';
 import { seedGrantRates } from './mobility/grant-demo.seed';
@@ -65,6 +67,8 @@ export const moduleEntities = [
   ...mobilityEntities,
   ...incomingEntities,
   ...admissionEntities,
+  ...projectEntities,
+  ...researchEntities,
 ];
 
 export const moduleResolvers: NonEmptyArray<Function> = [
@@ -84,6 +88,8 @@ export const moduleResolvers: NonEmptyArray<Function> = [
   ...mobilityResolvers,
   ...incomingResolvers,
   ...admissionResolvers,
+  ...projectResolvers,
+  ...researchResolvers,
 ];
 
 /** The modules' plain HTTP routes: feeds, media files and National Agency report downloads. */
@@ -113,6 +119,8 @@ export function registerModuleJobs(jobs: JobRunner, hub: { config: Config; orm: 
   registerMobilityJobs(jobs);
   registerIncomingJobs(jobs);
   registerAdmissionJobs(jobs);
+  registerProjectJobs(jobs);
+  registerResearchJobs(jobs);
   registerSearch(jobs, hub);
 }
 
@@ -142,6 +150,10 @@ export async function seedDemo(em: EntityManager, config: Config, log: Logger, d
   await seedIncomingReceptionDemo(em.fork());
   // International degree-seeking admission: the exam table and calls with applicants in every state.
   await seedAdmissionsDemo(em.fork(), config, log, dir);
+  // Research support: followed calls (one announced), a subscription, support requests, a project, trainings.
+  await seedResearchDemo(em.fork(), seedContexts(em.fork(), config, log));
+  // The National Agency cycle: calls for proposals, quota requests, proposals, the contract the demo study calls carry.
+  await seedProjectsDemo(em.fork(), seedContexts(em.fork(), config, log));
 }
 
 /** True when the database holds no home institution yet (a fresh install). */
