@@ -22,7 +22,9 @@ import {
   type CreateAdmissionApplicationInput,
   type CreateAdmissionCallInput,
 } from '../generated/graphql';
-import type { GraphQLResponse, Identity, TestHub } from '../support/hub';
+import { errorOf, ok, type Identity, type TestHub } from '../support/hub';
+
+export { ok, errorOf };
 
 export const STAFF: Identity = { role: 'STAFF', sub: 'admissions-office-staff' };
 export const RUN = Math.random().toString(36).slice(2, 7).toUpperCase();
@@ -32,16 +34,6 @@ export const unique = (what: string) => `${what} ${RUN}-${++sequence}`;
 export const HOUR = 3_600_000;
 export const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 export const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
-
-export function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
-  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return res.errors[0].extensions as Record<string, unknown>;
-}
-
-export function ok<T>(res: GraphQLResponse<T>): T {
-  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
-  return res.data!;
-}
 
 export type Call = AdmCallFieldsFragment;
 export type Application = AdmApplicationFieldsFragment;

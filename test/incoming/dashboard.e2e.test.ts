@@ -3,7 +3,7 @@
  * transcripts and residence permits due, guests by status; the office sees all, coordinators their units'.
  */
 import { RcpAssignHousingDocument, RcpCreateRoomDocument, RcpDashboardDocument } from '../generated/graphql';
-import { startTestHub, type GraphQLResponse, type Identity, type TestHub } from '../support/hub';
+import { startTestHub, type Identity, type TestHub, ok, errorOf } from '../support/hub';
 import { arrange, homeUnitId, OFFICE, unique } from './incoming.support';
 import { IncomingStatus, type IncomingMobility } from '../../src/modules/incoming/incoming-mobility.entity';
 import { MobilityType } from '../../src/modules/agreements/agreement.entity';
@@ -19,14 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-function ok<T>(res: GraphQLResponse<T>): T {
-  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
-  return res.data!;
-}
-function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
-  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return res.errors[0].extensions as Record<string, unknown>;
-}
 const hostDay = (n = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul' }).format(new Date(Date.now() + n * 86_400_000));
 const plus = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 /** Monday of this week at the host. */

@@ -16,7 +16,7 @@ import {
   RcpTranscriptSentDocument,
   type RcpStayFragment,
 } from '../generated/graphql';
-import { startTestHub, type GraphQLResponse, type Identity, type TestHub } from '../support/hub';
+import { startTestHub, type Identity, type TestHub, ok, errorOf } from '../support/hub';
 import { arrange, em, globalId, homeUnitId, OFFICE, unique, uuidOf, type Arranged } from './incoming.support';
 import { course } from './intake.support';
 import { CourseChoiceStatus, IncomingCourse, IncomingStatus, type IncomingMobility } from '../../src/modules/incoming/incoming-mobility.entity';
@@ -37,14 +37,6 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-function ok<T>(res: GraphQLResponse<T>): T {
-  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
-  return res.data!;
-}
-function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
-  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return res.errors[0].extensions as Record<string, unknown>;
-}
 const sql = <T>(query: string, params: unknown[] = []) => (hub.hub.orm.em.fork() as EntityManager).execute<T[]>(query, params);
 const hostDay = (n = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul' }).format(new Date(Date.now() + n * 86_400_000));
 const coordinator = (unit: string): Identity => ({ role: 'COORDINATOR', sub: unique('coord'), units: [unit] });

@@ -16,7 +16,7 @@ import {
   RcpUpdateRoomDocument,
   type RcpRoomFragment,
 } from '../generated/graphql';
-import { startTestHub, type GraphQLResponse, type Identity, type TestHub } from '../support/hub';
+import { startTestHub, type Identity, type TestHub, ok, errorOf } from '../support/hub';
 import { arrange, homeUnitId, OFFICE, unique, uuidOf } from './incoming.support';
 import { IncomingStatus } from '../../src/modules/incoming/incoming-mobility.entity';
 
@@ -31,14 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-function ok<T>(res: GraphQLResponse<T>): T {
-  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
-  return res.data!;
-}
-function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
-  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return res.errors[0].extensions as Record<string, unknown>;
-}
 const sql = <T>(query: string, params: unknown[] = []) => (hub.hub.orm.em.fork() as EntityManager).execute<T[]>(query, params);
 
 /** Today + n days (UTC calendar; the housing rules compare plain dates). */

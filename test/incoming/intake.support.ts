@@ -20,6 +20,9 @@ import {
 } from '../generated/graphql';
 import type { GraphQLResponse, Identity, TestHub } from '../support/hub';
 import { em, globalId, OFFICE, RUN, unique } from './incoming.support';
+import { ok } from '../support/hub';
+
+export { ok };
 
 export { OFFICE, unique, globalId };
 export type Incoming = IncFieldsFragment;
@@ -30,11 +33,6 @@ export const YEAR = '2030/2031';
 export function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
   if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
   return { ...(res.errors[0].extensions as Record<string, unknown>), message: res.errors[0].message };
-}
-
-export function ok<T>(res: GraphQLResponse<T>): T {
-  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
-  return res.data!;
 }
 
 let letters = 0;

@@ -15,7 +15,7 @@ import {
   type RcpRemindersSubscription,
   type RcpStayFragment,
 } from '../generated/graphql';
-import { sleep, startTestHub, subscribe, waitFor, type GraphQLResponse, type Identity, type TestHub } from '../support/hub';
+import { sleep, startTestHub, subscribe, waitFor, type Identity, type TestHub, ok, errorOf } from '../support/hub';
 import { arrange, em, globalId, homeUnitId, OFFICE, unique, uuidOf, type Arranged } from './incoming.support';
 import { course } from './intake.support';
 import { CourseChoiceStatus, IncomingCourse, IncomingStatus } from '../../src/modules/incoming/incoming-mobility.entity';
@@ -44,14 +44,6 @@ afterEach(async () => {
   await waitFor(() => hub.hub.dispatcher.listenerCount === 0, 5000, 'the subscriptions to end');
 });
 
-function ok<T>(res: GraphQLResponse<T>): T {
-  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
-  return res.data!;
-}
-function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
-  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return res.errors[0].extensions as Record<string, unknown>;
-}
 const sql = <T>(query: string, params: unknown[] = []) => (hub.hub.orm.em.fork() as EntityManager).execute<T[]>(query, params);
 
 /** Today + n days, at the host (Europe/Istanbul). */

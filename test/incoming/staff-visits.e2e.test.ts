@@ -13,7 +13,7 @@ import {
   RcpTranscriptDocument,
   type RcpStayFragment,
 } from '../generated/graphql';
-import { startTestHub, type GraphQLResponse, type Identity, type TestHub } from '../support/hub';
+import { startTestHub, type Identity, type TestHub, ok, errorOf } from '../support/hub';
 import { arrange, homeUnitId, OFFICE, unique } from './incoming.support';
 import { IncomingStatus } from '../../src/modules/incoming/incoming-mobility.entity';
 import { MobilityType } from '../../src/modules/agreements/agreement.entity';
@@ -29,14 +29,6 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-function ok<T>(res: GraphQLResponse<T>): T {
-  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
-  return res.data!;
-}
-function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
-  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return res.errors[0].extensions as Record<string, unknown>;
-}
 const hostDay = (n = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul' }).format(new Date(Date.now() + n * 86_400_000));
 const plus = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const coordinator = (unit: string): Identity => ({ role: 'COORDINATOR', sub: unique('coord'), units: [unit] });

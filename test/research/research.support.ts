@@ -15,7 +15,9 @@ import {
   type RscCallFieldsFragment,
   type RscRequestFieldsFragment,
 } from '../generated/graphql';
-import type { GraphQLResponse, Identity, TestHub } from '../support/hub';
+import { errorOf, ok, type Identity, type TestHub } from '../support/hub';
+
+export { ok, errorOf };
 
 export const STAFF: Identity = { role: 'STAFF', sub: 'research-office-staff' };
 export const RUN = Math.random().toString(36).slice(2, 7).toUpperCase();
@@ -27,16 +29,6 @@ export const keyword = (word: string) => `${word}-${RUN.toLowerCase()}${++sequen
 
 export const DAY = 86_400_000;
 export const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
-
-export function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
-  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return res.errors[0].extensions as Record<string, unknown>;
-}
-
-export function ok<T>(res: GraphQLResponse<T>): T {
-  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
-  return res.data!;
-}
 
 export type Call = RscCallFieldsFragment;
 export type Request = RscRequestFieldsFragment;

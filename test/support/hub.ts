@@ -267,3 +267,15 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, ms = 
     await sleep(20);
   }
 }
+
+/** The data of a successful operation (fails with the errors otherwise). */
+export function ok<T>(res: GraphQLResponse<T>): T {
+  if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors, null, 1)}`);
+  return res.data!;
+}
+
+/** The error of a refused operation: its extensions (code, reason, field, ...). */
+export function errorOf(res: GraphQLResponse<unknown>): Record<string, unknown> {
+  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
+  return res.errors[0].extensions as Record<string, unknown>;
+}
