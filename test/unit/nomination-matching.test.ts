@@ -1,7 +1,6 @@
+import { hostToday } from '../../src/modules/mobility/calendar-day';
 import {
-  academicYearOf,
   deadlineFor,
-  istanbulToday,
   laEctsWarnings,
   matchNomination,
   termOfStay,
@@ -143,15 +142,9 @@ describe('deadlines, terms and years', () => {
     expect(deadlineFor([], 'FALL')).toBeNull();
   });
 
-  it('counts days in Türkiye (UTC+3)', () => {
-    expect(istanbulToday(new Date('2026-05-15T20:59:59Z'))).toBe('2026-05-15');
-    expect(istanbulToday(new Date('2026-05-15T21:00:00Z'))).toBe('2026-05-16');
-  });
-
-  it('places a day in its academic year (from 1 September)', () => {
-    expect(academicYearOf('2026-12-07')).toBe('2026/2027');
-    expect(academicYearOf('2027-08-31')).toBe('2026/2027');
-    expect(academicYearOf('2027-09-01')).toBe('2027/2028');
+  it('counts deadline days in Türkiye (UTC+3), where the office is', () => {
+    expect(hostToday(new Date('2026-05-15T20:59:59Z'))).toBe('2026-05-15');
+    expect(hostToday(new Date('2026-05-15T21:00:00Z'))).toBe('2026-05-16');
   });
 
   it('derives the term of a stay from its dates', () => {

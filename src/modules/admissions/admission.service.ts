@@ -9,6 +9,7 @@ import type { RequestContext, Transaction } from '../../platform/graphql/context
 import { fromGlobalId, pageRequest, toGlobalId, type ConnectionShape } from '../../platform/graphql/relay';
 import { descendantUnitIds } from '../agreements/agreement.service';
 import { fetchLineages, unitLineage } from '../institutions/institution.loaders';
+import { today } from '../mobility/calendar-day';
 import {
   AdmissionApplication,
   AdmissionCall,
@@ -667,8 +668,7 @@ function mergeDocuments(current: AdmissionDocumentRow[], given: AdmissionDocumen
 }
 
 function checkBirthDate(day: string): void {
-  const today = new Date().toISOString().slice(0, 10);
-  if (day >= today || day < '1900-01-01') throw invalidInput('birthDate', 'birthDate must be a past date after 1900', 'INVALID_BIRTH_DATE');
+  if (day >= today() || day < '1900-01-01') throw invalidInput('birthDate', 'birthDate must be a past date after 1900', 'INVALID_BIRTH_DATE');
 }
 
 function countByStatus(applications: AdmissionApplication[]): { status: S; count: number }[] {

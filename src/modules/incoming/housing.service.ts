@@ -14,7 +14,8 @@ import { daysInclusive } from '../mobility/calendar-day';
 import { HousingAssignment, HousingKind, HousingRoom, IncomingStatus as S } from './incoming-mobility.entity';
 import { announceIncoming, INCOMING_TYPE, withIncoming } from './incoming-mobility.service';
 import { ReceptionErrors } from './reception.errors';
-import { assertState, hostToday, parseDay } from './reception.service';
+import { hostToday } from '../mobility/calendar-day';
+import { assertState, parseDay } from './reception.service';
 
 export const HOUSING_ROOM_TYPE = 'HousingRoom';
 export const HOUSING_ASSIGNMENT_TYPE = 'HousingAssignment';

@@ -11,7 +11,8 @@ import { descendantUnitIds } from '../agreements/agreement.service';
 import { addDays, dayNumber } from '../mobility/calendar-day';
 import type { HousingKind, IncomingStatus } from './incoming-mobility.entity';
 import { INCOMING_TYPE } from './incoming-mobility.service';
-import { hostToday, RESIDENCE_PERMIT_REMINDER_DAYS } from './reception.service';
+import { hostToday } from '../mobility/calendar-day';
+import { RESIDENCE_PERMIT_REMINDER_DAYS } from './reception.service';
 
 export interface DashboardGuestRow {
   mobilityId: string;

@@ -23,7 +23,7 @@ import { AcademicTerm, IncomingMobility, NominationSource } from './incoming-mob
 import { INCOMING_TYPE } from './incoming-mobility.service';
 import { proposeIncomingLa } from './incoming-la.service';
 import { decideIncoming, submitIncomingApplication, updateIncomingApplication } from './intake.service';
-import { academicYearOf, istanbulToday } from './nomination-matching.rules';
+import { academicYearOf } from '../agreements/academic-year';
 import { nominate, setDeadline } from './nomination.service';
 
 const OFFICE = new Viewer('demo-staff', ['STAFF'], []);
@@ -52,7 +52,7 @@ const ascii = (s: string) => s.normalize('NFD').replace(/[^a-zA-Z]/g, '').toLowe
 
 export async function seedIncomingIntakeDemo(em: EntityManager, contexts: SeedContexts): Promise<{ nominations: number }> {
   const { as, office } = contexts;
-  const current = academicYearOf(istanbulToday());
+  const current = academicYearOf(new Date());
   const next = nextYear(current);
   const startYear = Number(next.slice(0, 4));
 

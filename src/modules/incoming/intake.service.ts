@@ -16,7 +16,7 @@ import { UNIT_TYPE } from '../institutions/organisational-unit.service';
 import type { ApplicationDocumentRow } from '../mobility/application.entity';
 import { HomeCourse } from '../mobility/course.entity';
 import { HOME_COURSE_TYPE } from '../mobility/course.service';
-import { isDay } from '../mobility/calendar-day';
+import { hostToday, isDay } from '../mobility/calendar-day';
 import {
   AcademicTerm,
   CourseChoiceStatus,
@@ -29,7 +29,7 @@ import { announceIncoming, INCOMING_TYPE, incomingScope, incomingStep, isHost, w
 import { IncomingErrors } from './incoming.errors';
 import { allowedSteps } from './incoming.transitions';
 import { IntakeErrors } from './intake.errors';
-import { deadlineFor, isStaffType, istanbulToday } from './nomination-matching.rules';
+import { deadlineFor, isStaffType } from './nomination-matching.rules';
 
 // --- Reading ---------------------------------------------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ export async function submitIncomingApplication(ctx: RequestContext, globalId: s
     if (!EDITABLE.includes(mobility.status)) throw IntakeErrors.notEditable(mobility.status);
     if (mobility.status === S.NOMINATED) {
       const deadline = deadlineFor(await tx.em.find(IncomingDeadline, { academicYear: mobility.academicYear }), mobility.term);
-      if (deadline && istanbulToday() > deadline.applicationDeadline) throw IntakeErrors.applicationDeadlinePassed(deadline.applicationDeadline);
+      if (deadline && hostToday() > deadline.applicationDeadline) throw IntakeErrors.applicationDeadlinePassed(deadline.applicationDeadline);
     }
     if (!mobility.plannedArrival) throw IntakeErrors.applicationIncomplete('plannedArrival', 'Give the planned arrival date');
     if (!mobility.plannedDeparture) throw IntakeErrors.applicationIncomplete('plannedDeparture', 'Give the planned departure date');

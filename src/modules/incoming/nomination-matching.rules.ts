@@ -196,18 +196,6 @@ export function deadlineFor<T extends { term: string }>(rows: readonly T[], term
   return rows.find((r) => r.term === term) ?? (term === 'FULL_YEAR' ? (rows.find((r) => r.term === 'FALL') ?? null) : null);
 }
 
-/** Today in Türkiye (UTC+3 all year): deadlines are whole days there, inclusive. */
-export function istanbulToday(now = new Date()): string {
-  return new Date(now.getTime() + 3 * 3_600_000).toISOString().slice(0, 10);
-}
-
-/** The academic year a day falls in (1 September starts a new one): 2026-12-07 → 2026/2027. */
-export function academicYearOf(day: string): string {
-  const year = Number(day.slice(0, 4));
-  const start = Number(day.slice(5, 7)) >= 9 ? year : year - 1;
-  return `${start}/${start + 1}`;
-}
-
 /**
  * The term of a stay from its planned dates (EWP nominations carry dates, not terms): arriving February to July is the
  * spring term; a stay of more than seven months is the full year; otherwise the fall term.

@@ -24,7 +24,8 @@ import { announceIncoming, INCOMING_EVENTS, recordIncomingStep, withIncoming } f
 import { IncomingErrors } from './incoming.errors';
 import { COUNTS_AGAINST_QUOTA, sqlIncomingStates } from './incoming.transitions';
 import { IntakeErrors } from './intake.errors';
-import { deadlineFor, isStaffType, istanbulToday, matchNomination, type AgreementFacts } from './nomination-matching.rules';
+import { deadlineFor, isStaffType, matchNomination, type AgreementFacts } from './nomination-matching.rules';
+import { hostToday } from '../mobility/calendar-day';
 
 export const DEADLINE_TYPE = 'IncomingDeadline';
 
@@ -85,7 +86,7 @@ export async function homeUnitOrFail(em: EntityManager, unitId: string, field: s
 /** The nomination deadline of the year and term, checked (no deadline set: none). */
 export async function assertNominationOpen(em: EntityManager, academicYear: string, term: AcademicTerm): Promise<void> {
   const deadline = deadlineFor(await em.find(IncomingDeadline, { academicYear }), term);
-  if (deadline && istanbulToday() > deadline.nominationDeadline) throw IntakeErrors.nominationDeadlinePassed(academicYear, term, deadline.nominationDeadline);
+  if (deadline && hostToday() > deadline.nominationDeadline) throw IntakeErrors.nominationDeadlinePassed(academicYear, term, deadline.nominationDeadline);
 }
 
 /**

@@ -19,7 +19,8 @@ import {
   IncomingStatusChange,
 } from './incoming-mobility.entity';
 import { HOME_GRADE_SCALE } from './departure.service';
-import { hostToday, residencePermitRule } from './reception.service';
+import { hostToday } from '../mobility/calendar-day';
+import { residencePermitRule } from './reception.service';
 
 export const DEMO_DORMITORY = 'Güzelyurt Öğrenci Yurdu';
 export const DEMO_PARTNER_RESIDENCE = 'Vakıf Konukevi (anlaşmalı)';

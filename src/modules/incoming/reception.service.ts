@@ -16,7 +16,7 @@ import { MobilityType } from '../agreements/agreement.entity';
 import { ContentItem, ContentType } from '../content/content.entity';
 import { contentById } from '../content/content.loaders';
 import { fetchLineages } from '../institutions/institution.loaders';
-import { addDays, DAY_MS, dayNumber, daysInclusive, isDay } from '../mobility/calendar-day';
+import { addDays, dayNumber, daysInclusive, hostToday, isDay, startOfHostDay } from '../mobility/calendar-day';
 import { HomeCourse } from '../mobility/course.entity';
 import { HOME_COURSE_TYPE } from '../mobility/course.service';
 import { CourseChoiceStatus, IncomingCourse, IncomingMobility, IncomingStatus as S } from './incoming-mobility.entity';
@@ -25,36 +25,6 @@ import { IncomingErrors } from './incoming.errors';
 import { incomingById, incomingCourses } from './incoming.loaders';
 import { allowedSteps, canStep } from './incoming.transitions';
 import { ReceptionErrors } from './reception.errors';
-
-// --- Calendar days at the host ----------------------------------------------------------------------------------------
-
-/** The office works in Turkish time: "today", "this week" and "once a day" are counted in this zone. */
-export const HOST_TIME_ZONE = 'Europe/Istanbul';
-
-const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: HOST_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-const partsFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: HOST_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** Today at the host (YYYY-MM-DD). */
-export function hostToday(now = new Date()): string {
-  return dayFormat.format(now);
-}
-
-/** The instant the host's day `day` begins (its midnight in HOST_TIME_ZONE). */
-export function startOfHostDay(day: string): Date {
-  const utcMidnight = dayNumber(day)! * DAY_MS;
-  const p = Object.fromEntries(partsFormat.formatToParts(new Date(utcMidnight)).map((x) => [x.type, x.value]));
-  const offset = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - utcMidnight;
-  return new Date(utcMidnight - offset);
-}
 
 /** A YYYY-MM-DD string that is a real calendar date, or INVALID_DATE naming the field. */
 export function parseDay(value: string, field: string): string {

@@ -35,3 +35,33 @@ export function addDays(day: string, n: number): string {
 export function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+// --- Days at the home institution ------------------------------------------------------------------------------------
+
+/** The office works in Turkish time: "today", "this week" and "once a day" are counted in this zone. */
+export const HOST_TIME_ZONE = 'Europe/Istanbul';
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: HOST_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const partsFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: HOST_TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** Today at the host (YYYY-MM-DD). */
+export function hostToday(now = new Date()): string {
+  return dayFormat.format(now);
+}
+
+/** The instant the host's day `day` begins (its midnight in HOST_TIME_ZONE). */
+export function startOfHostDay(day: string): Date {
+  const utcMidnight = dayNumber(day)! * DAY_MS;
+  const p = Object.fromEntries(partsFormat.formatToParts(new Date(utcMidnight)).map((x) => [x.type, x.value]));
+  const offset = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - utcMidnight;
+  return new Date(utcMidnight - offset);
+}

@@ -58,7 +58,7 @@ export async function lockAt<T extends { id: string; version: number }>(
   return row;
 }
 
-export function academicYearOf(value: string, field = 'academicYear'): string {
+export function validAcademicYear(value: string, field = 'academicYear'): string {
   if (!isAcademicYear(value)) throw ProjectErrors.invalidAcademicYear(field);
   return value;
 }

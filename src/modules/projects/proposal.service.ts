@@ -12,7 +12,7 @@ import { MobilityType } from '../agreements/agreement.entity';
 import { fetchLineages } from '../institutions/institution.loaders';
 import { PROPOSAL_STEPS } from './project-budget.rules';
 import { NaCall, NaProposal, NaProposalLine, ProposalStatus, QuotaRequest, QuotaRequestStatus } from './project.entity';
-import { academicYearOf, canonicalMoney, lockAt, NA_CALL_TYPE, PROJECT_EVENTS, PROJECTS_ARE_THE_OFFICES, PROPOSAL_TYPE, QUOTA_REQUEST_TYPE, text } from './projects.common';
+import { validAcademicYear, canonicalMoney, lockAt, NA_CALL_TYPE, PROJECT_EVENTS, PROJECTS_ARE_THE_OFFICES, PROPOSAL_TYPE, QUOTA_REQUEST_TYPE, text } from './projects.common';
 import { ProjectErrors } from './projects.errors';
 import type { ChangeNaProposalStatusInput, CreateNaProposalInput, NaProposalLineInput } from './projects.inputs';
 import { proposalById } from './projects.loaders';
@@ -100,7 +100,7 @@ export async function setProposalLines(ctx: RequestContext, globalId: string, ve
  */
 export async function includeQuotaRequests(ctx: RequestContext, globalId: string, version: number, rawYear: string): Promise<NaProposal> {
   assertOffice(ctx, PROJECTS_ARE_THE_OFFICES);
-  const academicYear = academicYearOf(rawYear);
+  const academicYear = validAcademicYear(rawYear);
   return ctx.transaction(async (tx) => {
     const proposal = await lockDraft(ctx, globalId, version);
     const fresh = await tx.em.find(QuotaRequest, { academicYear, status: QuotaRequestStatus.SUBMITTED }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -14,7 +14,7 @@ import { fetchLineages, unitLineage } from '../institutions/institution.loaders'
 import { OrganisationalUnit } from '../institutions/organisational-unit.entity';
 import { UNIT_TYPE } from '../institutions/organisational-unit.service';
 import { QuotaRequest, QuotaRequestStatus } from './project.entity';
-import { academicYearOf, assertOfficeOrCoordinator, lockAt, PROJECT_EVENTS, PROJECTS_ARE_THE_OFFICES, QUOTA_REQUEST_TYPE, text } from './projects.common';
+import { validAcademicYear, assertOfficeOrCoordinator, lockAt, PROJECT_EVENTS, PROJECTS_ARE_THE_OFFICES, QUOTA_REQUEST_TYPE, text } from './projects.common';
 import { ProjectErrors } from './projects.errors';
 import type { SubmitQuotaRequestInput, UpdateQuotaRequestInput } from './projects.inputs';
 
@@ -44,7 +44,7 @@ function announce(ctx: RequestContext, type: string, request: QuotaRequest, line
 export async function submitQuotaRequest(ctx: RequestContext, input: SubmitQuotaRequestInput): Promise<QuotaRequest> {
   assertOfficeOrCoordinator(ctx);
   const unitId = fromGlobalId(input.unitId, UNIT_TYPE, 'unitId');
-  const academicYear = academicYearOf(input.academicYear);
+  const academicYear = validAcademicYear(input.academicYear);
   checkDuration(input.mobilityType, input.months, input.days);
   return ctx.transaction(async (tx) => {
     const unit = await tx.em.findOne(OrganisationalUnit, { id: unitId }, { populate: ['institution'] });
@@ -146,7 +146,7 @@ export async function visibleQuotaRequests(
   filter: { unitId?: string | null; status?: QuotaRequestStatus | null } = {},
 ): Promise<QuotaRequest[]> {
   assertOfficeOrCoordinator(ctx);
-  const academicYear = academicYearOf(rawYear);
+  const academicYear = validAcademicYear(rawYear);
   const where: FilterQuery<QuotaRequest> = { academicYear };
   if (filter.unitId) where.unit = fromGlobalId(filter.unitId, UNIT_TYPE, 'unitId');
   if (filter.status) where.status = filter.status;
